@@ -1,0 +1,47 @@
+# The README's two commands are `make run` and `make test`; both do all set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run browser test lint typecheck unit e2e assets benchmark clean
+
+$(STAMP): pyproject.toml
+	@echo "setup: creating $(VENV) and installing flask-haven with its dev tools"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask --app demo_app run --host 127.0.0.1 --port 5000
+
+browser: $(STAMP)
+	$(BIN)/python -m flask_haven.testing.browser --ensure
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
+
+e2e: $(STAMP) browser
+	$(BIN)/pytest -m e2e
+
+test: lint typecheck browser
+	$(BIN)/pytest
+
+assets: $(STAMP)
+	$(BIN)/flask --app demo_app haven build-assets
+
+benchmark: $(STAMP) browser
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

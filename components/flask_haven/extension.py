@@ -1,0 +1,145 @@
+"""The :class:`Haven` Flask extension: the one public entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, send_from_directory, url_for
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
+from werkzeug.exceptions import NotFound
+
+from . import config as haven_config
+from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest
+from .config import HavenConfigError, is_absolute_http_url
+from .security import apply_security_headers, no_store
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+# A year: bundle names change with their content, so a cached copy is never stale.
+IMMUTABLE_MAX_AGE = 31_536_000
+
+
+class _HavenBlueprint(Blueprint):
+    """A Blueprint whose templates are found under the ``haven/`` prefix.
+
+    ``haven/layout.html`` is the page layout and ``haven/<component>/macro.html``
+    each component's macro, read straight from the component folders, so a
+    component's template lives beside its JS, CSS and YAML.
+    """
+
+    @property
+    def jinja_loader(self) -> BaseLoader | None:  # type: ignore[override]
+        folders = ChoiceLoader([FileSystemLoader(TEMPLATES_DIR), FileSystemLoader(COMPONENTS_DIR)])
+        return PrefixLoader({"haven": folders})
+
+
+class Haven:
+    """Adds the flask-haven components to a Flask app.
+
+    Use ``Haven(app)`` or, with an app factory, ``haven = Haven()`` then
+    ``haven.init_app(app)``. Settings are ``HAVEN_*`` keys in ``app.config``
+    (see ``docs/configuration.md``); a bad setting raises
+    :class:`~flask_haven.HavenConfigError` here, at start-up.
+
+    In templates, ``haven`` is this object, and the page layout
+    ``haven/layout.html`` renders the chrome the config turns on.
+    """
+
+    no_store = staticmethod(no_store)
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self.manifest: AssetManifest | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Apply defaults, check them, and register routes, templates and hooks."""
+        for key, default in haven_config.DEFAULTS.items():
+            app.config.setdefault(key, default)
+        haven_config.validate(app.config)
+
+        auto_build = app.config["HAVEN_ASSETS_AUTO_BUILD"]
+        if auto_build is None:
+            auto_build = app.debug
+        self.manifest = AssetManifest(DIST_DIR, auto_build=bool(auto_build))
+
+        blueprint = _HavenBlueprint("haven", __name__, url_prefix=app.config["HAVEN_URL_PREFIX"])
+        blueprint.add_url_rule("/static/<path:filename>", "static", _send_static)
+        blueprint.add_url_rule(
+            "/quick-exit", "quick_exit", _quick_exit_clear, methods=["GET", "POST"]
+        )
+        app.register_blueprint(blueprint)
+
+        app.jinja_env.globals["haven"] = self
+        app.after_request(apply_security_headers)
+        app.extensions["haven"] = self
+
+        from .cli import haven_cli
+
+        app.cli.add_command(haven_cli)
+
+    # -- used by templates -------------------------------------------------
+
+    def asset_url(self, kind: str) -> str | None:
+        """URL of the current ``"js"`` or ``"css"`` bundle, or ``None`` if unbuilt."""
+        manifest = self._state().manifest
+        name = manifest.filename(kind) if manifest else None
+        return url_for("haven.static", filename=f"dist/{name}") if name else None
+
+    def checked_exit_url(self, url: str | None = None) -> str:
+        """The quick exit URL: ``url`` if given (checked), else the configured one.
+
+        A macro given a relative or ``javascript:`` URL is a site bug that could
+        strand a person on the page, so it fails loudly while developing.
+        """
+        if not url:
+            return str(current_app.config["HAVEN_QUICK_EXIT_URL"])
+        if not is_absolute_http_url(url):
+            raise HavenConfigError(f"quick exit url must be an absolute http(s) URL; got {url!r}")
+        return url
+
+    def quick_exit_clear_url(self) -> str:
+        """URL of the route that answers with ``Clear-Site-Data`` then leaves."""
+        return url_for("haven.quick_exit")
+
+    @staticmethod
+    def _state() -> Haven:
+        return current_app.extensions["haven"]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def config(key: str) -> Any:
+        """Read a ``HAVEN_*`` setting of the current app, by its short name."""
+        return current_app.config[f"HAVEN_{key.upper()}"]
+
+
+def _send_static(filename: str) -> Response:
+    """Serve the bundles; hashed names are cached for a year and never revalidated."""
+    response = send_from_directory(PACKAGE_DIR / "static", filename)
+    if filename.startswith("dist/haven."):
+        response.cache_control.public = True
+        response.cache_control.max_age = IMMUTABLE_MAX_AGE
+        response.cache_control.immutable = True
+    return response
+
+
+def _quick_exit_clear() -> Response:
+    """Leave the site and ask the browser to forget it.
+
+    ``Clear-Site-Data`` clears this origin's cookies, storage and cache
+    (including the consent cookie: the trade-off is in docs/quick-exit.md).
+    GET redirects to the exit page, for a plain link; POST answers 204, for the
+    quick exit script, which has already started navigating away.
+    """
+    from flask import redirect, request
+
+    if not current_app.config["HAVEN_QUICK_EXIT_ENABLED"]:
+        raise NotFound()
+    if request.method == "POST":
+        response = Response(status=204)
+    else:
+        response = redirect(current_app.config["HAVEN_QUICK_EXIT_URL"], code=303)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

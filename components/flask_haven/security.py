@@ -1,0 +1,77 @@
+"""Security headers for pages that people at risk read.
+
+The components need no inline script or style, so the policy can forbid both;
+that is the main defence against injected script reading what a person typed
+or where they went. Headers are added only where the response (or another
+extension such as flask-talisman) has not set them already, so a site keeps
+control of its own policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, make_response
+
+DEFAULT_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+NO_STORE = "no-store, max-age=0"
+
+
+def security_headers(csp: str | None) -> dict[str, str]:
+    """The headers :func:`apply_security_headers` sets, for a given policy."""
+    return {
+        "Content-Security-Policy": csp or DEFAULT_CSP,
+        # Nothing about the page a person was reading leaks to the next site.
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    }
+
+
+def apply_security_headers(response: Response) -> Response:
+    """``after_request`` hook: add the strict headers the response lacks."""
+    config = current_app.config
+    if config["HAVEN_SECURITY_HEADERS"]:
+        for name, value in security_headers(config["HAVEN_CSP"]).items():
+            response.headers.setdefault(name, value)
+    if config["HAVEN_NO_STORE"] and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def no_store(view: F) -> F:
+    """Decorate a view whose page must never be shown again from the cache.
+
+    Browsers may keep a page in the back/forward cache or HTTP cache; after a
+    quick exit, someone pressing Back should not see it. ``no-store`` also keeps
+    the page out of Chromium's back/forward cache.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+    return cast(F, wrapper)

@@ -1,0 +1,60 @@
+(function(){'use strict'
+var factories={}
+function isSupported(){return'classList'in document.documentElement&&typeof document.querySelectorAll==='function'&&typeof Object.assign==='function'&&typeof window.addEventListener==='function'}
+function register(name,factory){factories[name]=factory}
+function initAll(scope){if(!isSupported())return
+document.body.classList.add('haven-js-enabled')
+var root=scope||document
+Object.keys(factories).forEach(function(name){root.querySelectorAll('[data-module="'+name+'"]').forEach(function(element){if(element.hasAttribute('data-haven-init'))return
+element.setAttribute('data-haven-init','')
+try{factories[name](element,haven)}catch(error){if(window.console)window.console.error(error)}})})}
+function readConfig(element,defaults){var config=Object.assign({},defaults)
+Object.keys(defaults).forEach(function(key){if(key in element.dataset)config[key]=element.dataset[key]})
+return config}
+var haven=window.haven=window.haven||{}
+haven.register=register
+haven.initAll=initAll
+haven.readConfig=readConfig
+Promise.resolve().then(function(){initAll()})})()
+(function(haven){'use strict'
+var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
+var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
+var PRESS_WINDOW_MS=1000
+var ACTIVE_CLASS='haven-quick-exit-active'
+function modalIsOpen(){var dialog
+try{dialog=document.querySelector('dialog:modal')}catch(unsupported){dialog=document.querySelector('dialog[open]')}
+return Boolean(dialog||document.querySelector('[aria-modal="true"]:not([hidden])'))}
+function startQuickExit(root){var config=haven.readConfig(root,DEFAULTS)
+var trigger=TRIGGERS[config.trigger]||TRIGGERS.escape
+var link=root.querySelector('a[href]')
+var leaving=false
+var pressTimes=[]
+var status=document.createElement('div')
+status.className='haven-quick-exit-status haven-visually-hidden'
+status.setAttribute('role','status')
+document.body.appendChild(status)
+function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
+if(!leaving){leaving=true
+status.textContent=config.statusText
+if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}}
+window.location.replace(config.exitUrl)}
+function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!modalIsOpen()}
+function onKeydown(event){if(leaving){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
+leave()}
+return}
+if(!isTriggerPress(event)){if(event.key!==trigger.key)pressTimes=[]
+return}
+var now=event.timeStamp||Date.now()
+pressTimes=pressTimes.filter(function(time){return now-time<PRESS_WINDOW_MS})
+pressTimes.push(now)
+if(pressTimes.length>=trigger.presses){event.preventDefault()
+leave()}}
+window.addEventListener('keydown',onKeydown)
+if(link){link.addEventListener('click',function(event){event.preventDefault()
+leave()})}
+window.addEventListener('pageshow',function(event){if(!event.persisted)return
+leaving=false
+pressTimes=[]
+status.textContent=''
+document.documentElement.classList.remove(ACTIVE_CLASS)})}
+haven.register('haven-quick-exit',startQuickExit)})(window.haven)

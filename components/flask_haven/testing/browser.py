@@ -1,0 +1,138 @@
+"""Find a Chromium that Playwright can drive, on machines where it cannot download one.
+
+Order of preference:
+
+1. ``HAVEN_CHROMIUM`` (an explicit path) if set;
+2. Playwright's own Chromium, if ``playwright install chromium`` has run;
+3. a system Chromium or Chrome (``/usr/bin/chromium`` and friends);
+4. with ``ensure=True``: Debian's ``chromium`` package when running as root
+   with apt-get, else ``playwright install chromium``.
+
+The project's ``make test`` runs ``python -m flask_haven.testing.browser --ensure``
+and the pytest plugin uses :func:`find_chromium` to fill in ``executable_path``,
+so the same rule serves our suite and a QA team's. Firefox and WebKit are left
+to Playwright (``--browser firefox``), unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
+
+# Flags for a system Chromium in a container or CI: no sandbox as root, and
+# no background connections (this machine's network refuses them, noisily).
+SYSTEM_CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+)
+
+
+@dataclass(frozen=True)
+class Chromium:
+    """A Chromium found on this machine and where it came from."""
+
+    path: str | None
+    source: str
+
+    @property
+    def is_playwrights_own(self) -> bool:
+        """True when Playwright's bundled build is used (no executable_path needed)."""
+        return self.source == "playwright"
+
+
+def _playwright_chromium() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+    except Exception:  # a broken driver install means "not available"
+        return None
+    return path if path and Path(path).exists() else None
+
+
+def _system_chromium() -> str | None:
+    for name in SYSTEM_CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def find_chromium() -> Chromium:
+    """The best Chromium available now, without installing anything."""
+    explicit = os.environ.get("HAVEN_CHROMIUM")
+    if explicit:
+        return Chromium(explicit if Path(explicit).exists() else None, "HAVEN_CHROMIUM")
+    own = _playwright_chromium()
+    if own:
+        return Chromium(own, "playwright")
+    system = _system_chromium()
+    if system:
+        return Chromium(system, "system")
+    return Chromium(None, "none")
+
+
+def ensure_chromium(log: Callable[[str], None] = print) -> Chromium:
+    """Find a Chromium, installing one if there is none; say what happens."""
+    found = find_chromium()
+    if found.path:
+        log(f"browser: using {found.source} Chromium at {found.path}")
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        log("browser: no Chromium found; installing Debian's chromium with apt-get")
+        subprocess.run(["apt-get", "update", "-q"], check=True)  # noqa: S607
+        subprocess.run(  # noqa: S603
+            ["apt-get", "install", "-y", "-q", "chromium"],  # noqa: S607
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    else:
+        log("browser: no Chromium found; running `playwright install chromium`")
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)  # noqa: S603
+    found = find_chromium()
+    if not found.path:
+        raise RuntimeError("browser: could not find or install a Chromium for Playwright")
+    log(f"browser: using {found.source} Chromium at {found.path}")
+    return found
+
+
+def launch_args(found: Chromium) -> dict[str, object]:
+    """Extra ``browser_type.launch`` options for ``found`` (empty for Playwright's own)."""
+    if found.is_playwrights_own or not found.path:
+        return {}
+    args = list(SYSTEM_CHROMIUM_ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root
+    return {"executable_path": found.path, "args": args}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m flask_haven.testing.browser [--ensure]``: print (or install) the browser."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ensure", action="store_true", help="install one if none is found")
+    options = parser.parse_args(argv)
+    if options.ensure:
+        ensure_chromium()
+        return 0
+    found = find_chromium()
+    print(f"browser: {found.source} {found.path or '(none)'}")
+    return 0 if found.path else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

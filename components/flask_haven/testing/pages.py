@@ -1,0 +1,43 @@
+"""Page objects: the components as a person uses them, by role and accessible name.
+
+Each takes a Playwright ``Page`` and the texts default to the library's, so a
+site that changed a text passes its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+
+class QuickExit:
+    """The quick exit: the link, the hint and the trigger key."""
+
+    def __init__(
+        self,
+        page: Page,
+        *,
+        link_text: str = "Leave this site",
+        hint: str = "Quickly exit this site by pressing the Escape key",
+        exit_url: str = "https://www.bbc.co.uk/weather",
+    ) -> None:
+        self.page = page
+        self.exit_url = exit_url
+        self.link: Locator = page.get_by_role("link", name=link_text)
+        self.hint: Locator = page.get_by_text(hint)
+
+    def press_escape(self, times: int = 1) -> None:
+        """Press Escape ``times`` times, as fast as the browser takes them."""
+        for _ in range(times):
+            self.page.keyboard.press("Escape")
+
+    def leave_by_link(self) -> None:
+        """Click the link."""
+        self.link.click()
+
+    def assert_left(self, timeout: float = 5000) -> None:
+        """Wait until the page shows the exit URL (a page.route stub is fine)."""
+        self.page.wait_for_url(re.compile("^" + re.escape(self.exit_url)), timeout=timeout)

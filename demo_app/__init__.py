@@ -1,0 +1,68 @@
+"""The flask-haven demo: a realistic public-service site and a component gallery.
+
+    flask --app demo_app run            # http://127.0.0.1:5000
+
+``create_app(config)`` builds it; the dict overrides ``app.config``. Everything
+it stores lives in the instance folder, so it needs no other service.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+
+from flask_haven import Haven
+
+from .gallery import gallery
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEMO_SETTINGS: dict[str, Any] = {
+    "HAVEN_SERVICE_NAME": "Northfield Council",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the demo app; ``config`` overrides any setting, ``HAVEN_*`` included.
+
+    The special key ``INSTANCE_PATH`` moves the instance folder (where the
+    SQLite database and the secret key live), which tests use for isolation.
+    """
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        # static/ at the repository root holds the demo site's own styles;
+        # the library's bundles are served by the extension.
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(DEMO_SETTINGS)
+    app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    Haven(app)
+    app.register_blueprint(gallery)
+    app.add_url_rule("/", "index", index)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def index() -> str:
+    """The news article page, wearing all the chrome."""
+    return render_template("index.html")
