@@ -71,7 +71,7 @@ def _css_filter() -> Any:
     """A webassets filter around csscompressor (webassets ships none for it)."""
     from webassets.filter import Filter
 
-    class CSSCompressor(Filter):  # type: ignore[misc]
+    class CSSCompressor(Filter):  # type: ignore[misc]  # Filter is untyped
         name = "haven_csscompressor"
 
         def output(self, _in: Any, out: Any, **kwargs: Any) -> None:
@@ -172,4 +172,3 @@ class AssetManifest:
 
 def _newest_mtime() -> float:
     return max(path.stat().st_mtime for path in iter_source_files())
-

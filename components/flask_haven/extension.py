@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, current_app, request, send_from_directory, url_for
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
@@ -30,7 +30,7 @@ class _HavenBlueprint(Blueprint):
     """
 
     @property
-    def jinja_loader(self) -> BaseLoader | None:  # type: ignore[override]
+    def jinja_loader(self) -> BaseLoader | None:
         folders = ChoiceLoader([FileSystemLoader(TEMPLATES_DIR), FileSystemLoader(COMPONENTS_DIR)])
         return PrefixLoader({"haven": folders})
 
@@ -132,14 +132,12 @@ def _quick_exit_clear() -> Response:
     GET redirects to the exit page, for a plain link; POST answers 204, for the
     quick exit script, which has already started navigating away.
     """
-    from flask import redirect, request
-
     if not current_app.config["HAVEN_QUICK_EXIT_ENABLED"]:
         raise NotFound()
-    if request.method == "POST":
-        response = Response(status=204)
-    else:
-        response = redirect(current_app.config["HAVEN_QUICK_EXIT_URL"], code=303)
+    response = Response(status=204)
+    if request.method == "GET":
+        response.status_code = 303
+        response.headers["Location"] = current_app.config["HAVEN_QUICK_EXIT_URL"]
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = "no-store"
     return response

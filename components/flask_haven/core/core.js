@@ -4,7 +4,7 @@
  * configuration comes from `data-*` attributes the server rendered, so there
  * is no inline script to allow in the Content-Security-Policy.
  */
-(function () {
+;(function () {
   'use strict'
 
   var factories = {}

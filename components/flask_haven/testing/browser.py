@@ -96,14 +96,14 @@ def ensure_chromium(log: Callable[[str], None] = print) -> Chromium:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         log("browser: no Chromium found; installing Debian's chromium with apt-get")
         subprocess.run(["apt-get", "update", "-q"], check=True)  # noqa: S607
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             ["apt-get", "install", "-y", "-q", "chromium"],  # noqa: S607
             check=True,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
     else:
         log("browser: no Chromium found; running `playwright install chromium`")
-        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
     found = find_chromium()
     if not found.path:
         raise RuntimeError("browser: could not find or install a Chromium for Playwright")

@@ -19,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from .browser import find_chromium, launch_args
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("flask-haven")
@@ -50,35 +48,13 @@ class LiveServer:
         self._thread.join(timeout=5)
 
 
-class _LateFixtures:
-    """Fixtures registered after every other plugin, so they take precedence.
-
-    pytest-playwright defines ``browser_type_launch_args`` and
-    ``browser_context_args`` too; ours request theirs (same name, one level
-    down) and add to them rather than replacing them.
-    """
-
-    @pytest.fixture(scope="session")
-    def browser_type_launch_args(
-        self, browser_type_launch_args: dict[str, Any], browser_name: str
-    ) -> dict[str, Any]:
-        if browser_name != "chromium" or "executable_path" in browser_type_launch_args:
-            return browser_type_launch_args
-        if browser_type_launch_args.get("channel"):
-            return browser_type_launch_args
-        return {**browser_type_launch_args, **launch_args(find_chromium())}
-
-    @pytest.fixture(scope="session")
-    def browser_context_args(
-        self, browser_context_args: dict[str, Any], haven_base_url: str | None
-    ) -> dict[str, Any]:
-        if haven_base_url is None:
-            return browser_context_args
-        return {**browser_context_args, "base_url": haven_base_url}
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(_LateFixtures(), "flask_haven_late_fixtures")
+    # Registered now, after every entry-point plugin, so these fixtures take
+    # precedence over pytest-playwright's whatever order plugins loaded in.
+    from . import late_fixtures
+
+    if not config.pluginmanager.is_registered(late_fixtures):
+        config.pluginmanager.register(late_fixtures, "flask_haven_late_fixtures")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@
  * is replaced in history with `location.replace`, so Back does not return to
  * the page that was being read.
  */
-(function (haven) {
+;(function (haven) {
   'use strict'
 
   var DEFAULTS = Object.freeze({

@@ -1,4 +1,4 @@
-(function(){'use strict'
+;(function(){'use strict'
 var factories={}
 function isSupported(){return'classList'in document.documentElement&&typeof document.querySelectorAll==='function'&&typeof Object.assign==='function'&&typeof window.addEventListener==='function'}
 function register(name,factory){factories[name]=factory}
@@ -15,8 +15,7 @@ var haven=window.haven=window.haven||{}
 haven.register=register
 haven.initAll=initAll
 haven.readConfig=readConfig
-Promise.resolve().then(function(){initAll()})})()
-(function(haven){'use strict'
+Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
 var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
 var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
 var PRESS_WINDOW_MS=1000

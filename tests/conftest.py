@@ -1,0 +1,52 @@
+"""Shared fixtures: the demo app built by its factory, a client, and HTML parsing.
+
+Modules override ``app_config`` to configure what they test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from demo_app import create_app
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra config for the ``app`` fixture; override in a module to change it."""
+    return {}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], tmp_path: Path) -> Flask:
+    """The demo app with its instance folder in a temporary directory."""
+    return create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance", **app_config})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def parse(html: str | bytes) -> BeautifulSoup:
+    """Parse HTML the way the render tests read it."""
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.fixture
+def render(app: Flask) -> Callable[[str], BeautifulSoup]:
+    """Render a Jinja string in a request context of ``app`` and parse it."""
+
+    def _render(source: str, **context: Any) -> BeautifulSoup:
+        from flask import render_template_string
+
+        with app.test_request_context("/"):
+            return parse(render_template_string(source, **context))
+
+    return _render

@@ -1,0 +1,31 @@
+"""axe-core (WCAG 2.2 AA) on every page and every example of every component."""
+
+from __future__ import annotations
+
+import pytest
+from flask_haven.catalogue import load_components
+from flask_haven.testing import assert_accessible
+from playwright.sync_api import Page
+
+from .conftest import open_page
+
+PAGES = ["/", "/components/"] + [f"/components/{c.name}/" for c in load_components()]
+PREVIEWS = [
+    f"/components/{c.name}/{example.name}/preview"
+    for c in load_components()
+    for example in c.examples
+]
+
+
+@pytest.mark.parametrize("path", PAGES + PREVIEWS)
+def test_no_axe_violations(page: Page, path: str) -> None:
+    open_page(page, path)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/components/quick-exit/"])
+def test_no_axe_violations_at_320_css_pixels(page: Page, path: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_page(page, path)
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= 320"), "page scrolls sideways"

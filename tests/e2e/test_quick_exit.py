@@ -1,0 +1,234 @@
+"""The quick exit in a real browser: keys, clicks, history, dialogs and no-JS."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_haven.testing import QuickExit
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import (
+    EXIT_URL,
+    HeldExit,
+    fulfill_exit_page,
+    open_page,
+    report_after_quick_exit,
+)
+
+LEFT = re.compile("^" + re.escape(EXIT_URL))
+
+
+def test_escape_leaves_with_replace_so_back_skips_the_page(page: Page) -> None:
+    open_page(page, "/components/")
+    page.get_by_role("link", name="News").click()
+    page.wait_for_url("**/")
+    page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
+    quick_exit = QuickExit(page)
+    quick_exit.press_escape()
+    quick_exit.assert_left()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/components/$"))
+
+
+def test_five_quick_escapes_still_leave(page: Page) -> None:
+    open_page(page, "/")
+    quick_exit = QuickExit(page)
+    quick_exit.press_escape(times=5)
+    quick_exit.assert_left()
+    expect(page.get_by_role("heading", name="Weather")).to_be_visible()
+
+
+def test_escapes_pressed_while_leaving_restart_the_exit(page: Page, held_exit: HeldExit) -> None:
+    """Escape means 'stop loading' to a browser; each press must re-issue the exit."""
+    open_page(page, "/")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert len(held_exit.routes) >= 2, "the second Escape did not restart the navigation"
+    held_exit.release()
+    QuickExit(page).assert_left()
+
+
+def test_clicking_the_link_leaves_with_replace(page: Page) -> None:
+    open_page(page, "/components/")
+    page.get_by_role("link", name="News").click()
+    page.wait_for_url("**/")
+    page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
+    quick_exit = QuickExit(page)
+    quick_exit.leave_by_link()
+    quick_exit.assert_left()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/components/$"))
+
+
+def test_content_is_hidden_in_the_same_frame_and_status_announced(
+    page: Page, held_exit: HeldExit
+) -> None:
+    open_page(page, "/")
+    # A keydown listener added after ours runs in the same dispatch, so it sees
+    # what the very next frame will paint. (The page cannot be evaluated while
+    # its exit navigation is pending, so it reports through a binding.)
+    seen = report_after_quick_exit(
+        page,
+        """() => ({
+          main: document.querySelector('main').getClientRects().length,
+          link: document.querySelector('.haven-quick-exit__link').getClientRects().length,
+          status: document.querySelector('[role=status]').textContent,
+        })""",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(200)
+    assert seen == [{"main": 0, "link": 0, "status": "Leaving this site"}]
+
+
+def test_escape_closing_a_modal_dialog_does_not_leave(page: Page) -> None:
+    open_page(page, "/")
+    page.evaluate(
+        """() => {
+          const dialog = document.createElement('dialog')
+          dialog.setAttribute('aria-label', 'Example dialog')
+          dialog.innerHTML = '<p>Dialog</p><button>OK</button>'
+          document.body.appendChild(dialog)
+          dialog.showModal()
+        }"""
+    )
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url)
+    expect(page.get_by_role("main")).to_be_visible()
+    # With the dialog closed, Escape works again.
+    QuickExit(page).press_escape()
+    QuickExit(page).assert_left()
+
+
+def test_escape_handled_by_a_widget_does_not_leave(page: Page) -> None:
+    open_page(page, "/")
+    page.evaluate(
+        """() => {
+          const box = document.createElement('input')
+          box.setAttribute('aria-label', 'Search suggestions')
+          box.addEventListener('keydown', e => { if (e.key === 'Escape') e.preventDefault() })
+          document.querySelector('main').prepend(box)
+          box.focus()
+        }"""
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url)
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "{key: 'Escape', isComposing: true}",
+        "{key: 'Escape', repeat: true}",
+        "{key: 'Escape', ctrlKey: true}",
+    ],
+    ids=["ime-composition", "auto-repeat", "with-ctrl"],
+)
+def test_escape_that_is_not_a_deliberate_press_does_not_leave(page: Page, init: str) -> None:
+    open_page(page, "/")
+    page.evaluate(
+        f"() => document.body.dispatchEvent(new KeyboardEvent('keydown', "
+        f"Object.assign({init}, {{bubbles: true, cancelable: true}})))"
+    )
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url)
+    expect(page.get_by_role("main")).to_be_visible()
+
+
+def test_escape_twice_trigger(page: Page) -> None:
+    open_page(page, "/components/quick-exit/escape-twice/preview")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(1100)  # longer than the press window: the count starts again
+    assert not LEFT.match(page.url)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    QuickExit(page).assert_left()
+
+
+def test_shift_thrice_trigger(page: Page) -> None:
+    open_page(page, "/components/quick-exit/shift-thrice/preview")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")  # typing resets the count: Shift for a capital letter is not a trigger
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url)
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    QuickExit(page).assert_left()
+
+
+def test_page_restored_from_back_forward_cache_is_shown_again(
+    page: Page, held_exit: HeldExit
+) -> None:
+    open_page(page, "/")
+    seen = report_after_quick_exit(
+        page,
+        """() => new Promise(resolve => setTimeout(() => {
+          window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))
+          resolve({
+            main: document.querySelector('main').getClientRects().length,
+            status: document.querySelector('[role=status]').textContent,
+          })
+        }, 50))""",
+    )
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert seen == [{"main": 1, "status": ""}]
+
+
+def test_keyboard_order_and_visible_focus(page: Page) -> None:
+    open_page(page, "/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Tab")
+    link = page.get_by_role("link", name="Leave this site")
+    expect(link).to_be_focused()
+    focused = link.evaluate("el => getComputedStyle(el).backgroundColor")
+    link.evaluate("el => el.blur()")
+    unfocused = link.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert focused != unfocused, "the focused link must look different"
+    # Enter on the focused link leaves, like a click.
+    link.focus()
+    page.keyboard.press("Enter")
+    QuickExit(page).assert_left()
+
+
+def test_quick_exit_stays_in_view_when_scrolled(page: Page) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_page(page, "/")
+    page.mouse.wheel(0, 2000)
+    page.wait_for_function("() => window.scrollY > 500")
+    box = page.get_by_role("link", name="Leave this site").bounding_box()
+    assert box is not None and 0 <= box["y"] < 640
+
+
+def test_clear_site_data_example_clears_cookies_and_storage(page: Page) -> None:
+    open_page(page, "/components/quick-exit/clear-site-data/preview")
+    page.evaluate("() => { document.cookie = 'visit=1; path=/'; localStorage.setItem('k', 'v') }")
+    assert any(c["name"] == "visit" for c in page.context.cookies())
+    page.keyboard.press("Escape")
+    QuickExit(page).assert_left()
+    for _ in range(50):
+        if not page.context.cookies():
+            break
+        page.wait_for_timeout(100)
+    assert page.context.cookies() == []
+
+
+def test_without_javascript_the_link_still_leaves(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context.route(EXIT_URL + "**", fulfill_exit_page)
+    page = context.new_page()
+    page.goto("/")
+    quick_exit = QuickExit(page)
+    expect(quick_exit.hint).to_be_visible()
+    quick_exit.leave_by_link()
+    quick_exit.assert_left()
+    context.close()
