@@ -50,6 +50,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Haven(app)
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
+    # --- cookie consent (issue 4): demo routes and policy here ---
+    #
+    #
+    # --- phase banner and feedback (issue 5): demo routes here ---
+    #
+    #
+    # --- error pages (issue 6): demo routes here ---
+    #
+    #
     return app
 
 

@@ -82,11 +82,26 @@ SETTINGS: tuple[Setting, ...] = (
         "(`flask_haven.security.DEFAULT_CSP`).",
     ),
     Setting(
+        "HAVEN_DATABASE_URL",
+        None,
+        "SQLAlchemy URL for what the components store (feedback, consent log). "
+        "`None` means SQLite in the instance folder (`haven.sqlite3`).",
+    ),
+    Setting(
         "HAVEN_ASSETS_AUTO_BUILD",
         None,
         "Rebuild the JS/CSS bundles when their sources change. `None` follows `app.debug`. "
         "Needs the `build` extra; production serves the prebuilt bundles in the wheel.",
     ),
+    # --- cookie consent (issue 4): add its settings below this line ---
+    #
+    #
+    # --- phase banner and feedback (issue 5): add its settings below this line ---
+    #
+    #
+    # --- error notice, error pages, maintenance (issue 6): add settings below this line ---
+    #
+    #
 )
 
 DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in SETTINGS}

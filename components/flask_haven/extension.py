@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest
 from .config import HavenConfigError, is_absolute_http_url
+from .csrf import csrf_token
 from .security import apply_security_headers, no_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -73,6 +74,17 @@ class Haven:
         app.register_blueprint(blueprint)
 
         app.jinja_env.globals["haven"] = self
+        app.jinja_env.globals["csrf_token"] = csrf_token
+
+        # --- cookie consent (issue 4): register here ---
+        #
+        #
+        # --- phase banner and feedback (issue 5): register here ---
+        #
+        #
+        # --- error notice, error pages, maintenance (issue 6): register here ---
+        #
+        #
         app.after_request(apply_security_headers)
         app.extensions["haven"] = self
 
