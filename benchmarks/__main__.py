@@ -29,8 +29,8 @@ def _machine() -> str:
 
 def _commit() -> str:
     try:
-        return subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
             capture_output=True,
             text=True,
             check=True,

@@ -65,7 +65,7 @@ def run(runs: int = 60) -> tuple[list[Summary], str]:
     """Measure ``runs`` exits; returns the summaries and the browser's version."""
     from playwright.sync_api import sync_playwright
 
-    app = create_app({"INSTANCE_PATH": "/tmp/haven-bench-instance"})  # noqa: S108
+    app = create_app({"INSTANCE_PATH": "/tmp/haven-bench-instance"})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

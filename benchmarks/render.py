@@ -31,7 +31,7 @@ def _rate(client: object, path: str, seconds: float) -> float:
 
 def run(seconds: float = 3.0) -> list[RenderResult]:
     """Measure the full page and the bare page, interleaved to share any noise."""
-    config = {"INSTANCE_PATH": "/tmp/haven-bench-instance"}  # noqa: S108
+    config = {"INSTANCE_PATH": "/tmp/haven-bench-instance"}
     article = create_app(config).test_client().get("/").get_data(as_text=True)
     article = article[article.index("<article") : article.index("</article>") + 10]
     app = create_app(config)

@@ -23,13 +23,18 @@ class Size:
 
 def measure(name: str, data: bytes) -> Size:
     """Sizes of ``data`` as served: raw, gzip -9 and brotli -q 11."""
-    return Size(name, len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11)))
+    return Size(
+        name, len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11))
+    )
 
 
 def bundle_sizes() -> list[Size]:
     """The two shipped bundles, exactly as a browser downloads them."""
     manifest = json.loads((assets.DIST_DIR / assets.MANIFEST_NAME).read_text())
-    return [measure(f"bundle ({kind})", (assets.DIST_DIR / name).read_bytes()) for kind, name in sorted(manifest.items())]
+    return [
+        measure(f"bundle ({kind})", (assets.DIST_DIR / name).read_bytes())
+        for kind, name in sorted(manifest.items())
+    ]
 
 
 def part_sizes() -> list[Size]:

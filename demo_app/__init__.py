@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+
 from flask_haven import Haven
 
 from .gallery import gallery

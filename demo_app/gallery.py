@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, make_response, render_template
+
 from flask_haven.catalogue import Component, Example, get_component, load_components
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
@@ -43,6 +44,7 @@ def preview(name: str, example_name: str) -> Response:
         render_template("gallery/preview.html", component=component, example=example)
     )
     from flask import current_app
+
     from flask_haven.security import DEFAULT_CSP
 
     csp = current_app.config["HAVEN_CSP"] or DEFAULT_CSP

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
 from flask_haven import assets
 
 from .conftest import parse

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from flask_haven.assets import COMPONENTS_DIR
 from flask_haven.catalogue import Component, Example, load_components
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from flask_haven import HavenConfigError
 
 from demo_app import create_app
+from flask_haven import HavenConfigError
 
 from .conftest import parse
 

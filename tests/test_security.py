@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from flask_haven.catalogue import load_components
 from flask_haven.security import DEFAULT_CSP
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_haven.testing import assert_no_console_errors, assert_no_csp_violations
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
 from demo_app import create_app
+from flask_haven.testing import assert_no_console_errors, assert_no_csp_violations
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
 EXIT_PAGE = "<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
+
 from flask_haven.catalogue import load_components
 from flask_haven.testing import assert_accessible
-from playwright.sync_api import Page
 
 from .conftest import open_page
 

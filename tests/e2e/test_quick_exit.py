@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_haven.testing import QuickExit
 from playwright.sync_api import Browser, Page, expect
+
+from flask_haven.testing import QuickExit
 
 from .conftest import (
     EXIT_URL,
