@@ -17,6 +17,11 @@ from flask.testing import FlaskClient
 from demo_app import create_app
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fast tests first, browser tests last, so a broken render fails in seconds."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Extra config for the ``app`` fixture; override in a module to change it."""
