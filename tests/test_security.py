@@ -6,21 +6,13 @@ from typing import Any
 
 import pytest
 
-from flask_haven.catalogue import load_components
 from flask_haven.security import DEFAULT_CSP
 
 from .conftest import parse
+from .pages import all_pages
 
 
-def demo_pages() -> list[str]:
-    pages = ["/", "/components/"]
-    for component in load_components():
-        pages.append(f"/components/{component.name}/")
-        pages += [f"/components/{component.name}/{ex.name}/preview" for ex in component.examples]
-    return pages
-
-
-@pytest.mark.parametrize("url", demo_pages())
+@pytest.mark.parametrize("url", all_pages())
 def test_page_has_strict_headers_and_no_inline_code(client: Any, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200

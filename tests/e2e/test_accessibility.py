@@ -5,20 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from flask_haven.catalogue import load_components
 from flask_haven.testing import assert_accessible
 
+from ..pages import all_pages
 from .conftest import open_page
 
-PAGES = ["/", "/components/"] + [f"/components/{c.name}/" for c in load_components()]
-PREVIEWS = [
-    f"/components/{c.name}/{example.name}/preview"
-    for c in load_components()
-    for example in c.examples
-]
 
-
-@pytest.mark.parametrize("path", PAGES + PREVIEWS)
+@pytest.mark.parametrize("path", all_pages())
 def test_no_axe_violations(page: Page, path: str) -> None:
     open_page(page, path)
     assert_accessible(page)

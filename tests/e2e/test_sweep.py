@@ -1,0 +1,146 @@
+"""The accessibility sweep beyond axe: keyboard, reflow, text size, motion, forced colours, no-JS.
+
+Runs over the same page list as every other sweep (tests/pages.py), so each
+new example and page is covered without editing this file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from ..pages import SITE_PAGES, all_pages, preview_pages
+from .conftest import open_page
+
+# Everything a keyboard user must be able to reach, in the order they meet it.
+FOCUSABLE = """() => [...document.querySelectorAll(
+  'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, ' +
+  'summary, [tabindex]:not([tabindex="-1"])')]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden' &&
+                !el.closest('[inert], [aria-hidden="true"]'))"""
+
+DESCRIBE_ACTIVE = """() => {
+  const el = document.activeElement
+  if (!el || el === document.body) return null
+  const style = getComputedStyle(el)
+  return {
+    id: el.dataset.sweepIndex ?? null,
+    name: (el.getAttribute('aria-label') || el.textContent || el.name || el.type || '').trim().slice(0, 40),
+    tag: el.tagName,
+    focusVisible: el.matches(':focus-visible'),
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== 'none',
+  }
+}"""
+
+
+@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+def test_tab_order_reaches_every_control_in_order_with_visible_focus(page: Page, path: str) -> None:
+    open_page(page, path)
+    count = page.evaluate(
+        f"""() => {{ const all = ({FOCUSABLE})(); all.forEach((el, i) => el.dataset.sweepIndex = i);
+                     return all.length }}"""
+    )
+    seen: list[dict[str, Any]] = []
+    for _ in range(count + 1):
+        page.keyboard.press("Tab")
+        active = page.evaluate(DESCRIBE_ACTIVE)
+        if active is None:
+            break  # focus left the document: the end of the tab order, no trap
+        seen.append(active)
+    order = [int(a["id"]) for a in seen if a["id"] is not None]
+    assert order[:count] == list(range(count)), f"tab order is not the reading order: {order}"
+    for active in seen[:count]:
+        assert active["focusVisible"] and (active["outline"] or active["shadow"]), (
+            f"no visible focus indicator on <{active['tag']}> {active['name']!r}"
+        )
+    # Shift+Tab walks back the same way: no trap in either direction.
+    if count:
+        page.keyboard.press("Shift+Tab")
+        back = page.evaluate(DESCRIBE_ACTIVE)
+        assert back is not None and back["id"] is not None
+
+
+@pytest.mark.parametrize("path", all_pages())
+def test_reflows_at_320_css_pixels(page: Page, path: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_page(page, path)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
+
+
+@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+def test_text_at_200_percent_loses_nothing(page: Page, path: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, path)
+    # Text-only zoom, as a browser's minimum/zoom-text setting does; rem-based
+    # sizes must follow it.
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%' }")
+    overflow = page.evaluate(
+        """() => ({
+          wide: document.documentElement.scrollWidth > innerWidth,
+          clipped: [...document.querySelectorAll('body *')].filter(el => {
+            const s = getComputedStyle(el)
+            return (s.overflow === 'hidden' || s.overflowY === 'hidden') &&
+              el.scrollHeight > el.clientHeight + 1 && el.getClientRects().length &&
+              !el.classList.contains('haven-visually-hidden') &&
+              !el.matches('.haven-skip-link:not(:focus)')
+          }).map(el => el.tagName + '.' + el.className)
+        })"""
+    )
+    assert not overflow["wide"], f"{path} scrolls sideways with text at 200%"
+    assert not overflow["clipped"], f"clipped text at 200%: {overflow['clipped']}"
+
+
+@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+def test_reduced_motion_is_respected(page: Page, path: str) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    open_page(page, path)
+    moving = page.evaluate(
+        """() => [...document.querySelectorAll('*')].filter(el => {
+          const s = getComputedStyle(el)
+          const long = v => v.split(',').some(t => parseFloat(t) * (t.includes('ms') ? 1 : 1000) > 1)
+          return (s.animationName !== 'none' && long(s.animationDuration)) || long(s.transitionDuration)
+        }).map(el => el.tagName + '.' + el.className)"""
+    )
+    assert not moving, f"animates despite prefers-reduced-motion: {moving}"
+
+
+@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+def test_forced_colours_keep_every_control_visible(page: Page, path: str) -> None:
+    page.emulate_media(forced_colors="active")
+    open_page(page, path)
+    invisible = page.evaluate(
+        """() => [...document.querySelectorAll(
+            'button, input:not([type=hidden]), select, textarea, .haven-button, a[class*="__link"]')]
+          .filter(el => el.getClientRects().length)
+          .filter(el => {
+            const s = getComputedStyle(el)
+            // In forced colours backgrounds vanish: a control needs a border (or be a
+            // native radio/checkbox, which the system draws).
+            if (el.type === 'radio' || el.type === 'checkbox') return false
+            if (el.tagName === 'A' && s.textDecorationLine.includes('underline')) return false
+            return !['Top', 'Bottom', 'Left', 'Right'].some(side =>
+              s['border' + side + 'Style'] !== 'none' && parseFloat(s['border' + side + 'Width']) > 0)
+          }).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
+    )
+    assert not invisible, f"controls with no visible boundary in forced colours: {invisible}"
+
+
+@pytest.mark.parametrize("path", all_pages())
+def test_without_javascript_nothing_is_dead(browser: Browser, base_url: str, path: str) -> None:
+    """With JavaScript off every control on the page must do something by itself:
+    a link with a real href, a button inside a form, or a form field in a form."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    dead = page.evaluate(
+        """() => [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea')]
+          .filter(el => el.getClientRects().length && !el.form)
+          .map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
+    )
+    context.close()
+    assert not dead, f"controls that need JavaScript are shown without it: {dead}"
