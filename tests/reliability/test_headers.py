@@ -6,8 +6,10 @@ request the app answers, found from its url_map, with every method it allows.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
+import pytest
 from flask import Flask
 
 from benchmarks import servers
@@ -91,3 +93,63 @@ def test_headers_survive_a_real_server(app: Flask, server: servers.Server) -> No
         reply = servers.request(server, method, url)
         assert reply.status < 500, (method, url, reply.status)
         assert_strict_headers(method, url, reply.status, reply.headers)
+
+
+def _cookie_attributes(header: str) -> tuple[str, dict[str, str]]:
+    name = header.split("=", 1)[0].strip()
+    attributes = {}
+    for part in header.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        attributes[key.lower()] = value
+    return name, attributes
+
+
+def _consent_cookie_after_accepting(app: Flask, base_url: str) -> dict[str, dict[str, str]]:
+    client = app.test_client()
+    page = client.get("/", base_url=base_url)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data)
+    assert token
+    response = client.post(
+        "/_haven/consent",
+        data={"csrf_token": token.group(1).decode(), "cookies": "accept", "return_to": "/"},
+        base_url=base_url,
+    )
+    headers = page.headers.getlist("Set-Cookie") + response.headers.getlist("Set-Cookie")
+    return dict(_cookie_attributes(header) for header in headers)
+
+
+def _needs_consent(app: Flask) -> None:
+    if "haven_consent.save" not in app.view_functions:
+        pytest.skip("the cookie consent component is not in this checkout yet")
+
+
+def test_consent_cookie_flags(app: Flask) -> None:
+    """Readable by our script (it gates scripts without a request), so not
+    HttpOnly; same-site only; a year; Secure whenever the site is on https."""
+    _needs_consent(app)
+    for base_url, secure in (("http://localhost", False), ("https://localhost", True)):
+        cookies = _consent_cookie_after_accepting(app, base_url)
+        consent = cookies["haven_consent"]
+        assert consent.get("path") == "/"
+        assert consent.get("samesite", "").lower() == "lax"
+        assert "domain" not in consent, "the consent cookie must not reach other subdomains"
+        assert int(consent["max-age"]) == app.config["HAVEN_CONSENT_MAX_AGE_DAYS"] * 86400
+        assert ("secure" in consent) is secure, base_url
+
+
+def test_session_cookie_is_http_only(app: Flask) -> None:
+    _needs_consent(app)
+    session = _consent_cookie_after_accepting(app, "https://localhost")["session"]
+    assert "httponly" in session
+
+
+@pytest.mark.xfail(
+    reason="Flask's defaults: the session cookie (set on first page view, for the CSRF "
+    "token) has no SameSite and no Secure over https; reported to the lead",
+    strict=False,
+)
+def test_session_cookie_is_same_site_and_secure_on_https(app: Flask) -> None:
+    _needs_consent(app)
+    session = _consent_cookie_after_accepting(app, "https://localhost")["session"]
+    assert session.get("samesite", "").lower() in ("lax", "strict")
+    assert "secure" in session
