@@ -15,8 +15,7 @@
   var BLOCK = 'haven-error-notice'
 
   function noticeIn (container) {
-    var first = container.firstElementChild
-    return first && first.classList.contains(BLOCK) && first
+    return container.querySelector(':scope > .' + BLOCK)
   }
 
   // If focus was inside the notice, it goes back to the control the person

@@ -9,8 +9,8 @@
 
   function start (summary) {
     summary.addEventListener('click', function (event) {
-      var href = event.target.getAttribute('href') || ''
-      var target = href.charAt(0) === '#' && document.getElementById(href.slice(1))
+      // `hash` is the link's "#id" (undefined when the click was not on a link).
+      var target = document.getElementById((event.target.hash || '').slice(1))
       if (!target) return
       var group = target.closest('fieldset')
       // A link to a group of radios or checkboxes goes to its first input,

@@ -17,8 +17,7 @@ haven.initAll=initAll
 haven.readConfig=readConfig
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
 var BLOCK='haven-error-notice'
-function noticeIn(container){var first=container.firstElementChild
-return first&&first.classList.contains(BLOCK)&&first}
+function noticeIn(container){return container.querySelector(':scope > .'+BLOCK)}
 function hide(notice){var back=notice.havenReturnFocus
 var container=notice.parentNode
 var hadFocus=notice.contains(document.activeElement)
@@ -56,8 +55,7 @@ return notice}
 haven.hideError=function(container){var notice=noticeIn(container)
 if(notice)hide(notice)}
 haven.register('haven-error-notice',start)})(window.haven);(function(haven){'use strict'
-function start(summary){summary.addEventListener('click',function(event){var href=event.target.getAttribute('href')||''
-var target=href.charAt(0)==='#'&&document.getElementById(href.slice(1))
+function start(summary){summary.addEventListener('click',function(event){var target=document.getElementById((event.target.hash||'').slice(1))
 if(!target)return
 var group=target.closest('fieldset')
 var input=target===group?target.querySelector('input'):target
