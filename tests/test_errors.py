@@ -355,6 +355,16 @@ def test_maintenance_serves_health_checks_bundles_and_quick_exit(maintenance_app
     assert client.get("/_haven/quick-exit").status_code == 303
 
 
+def test_maintenance_runs_before_the_sites_own_hooks(tmp_path: Path) -> None:
+    app = Flask(__name__)
+    app.config["HAVEN_MAINTENANCE"] = True
+    calls: list[str] = []
+    app.before_request(lambda: calls.append("site hook"))  # registered before Haven(app)
+    Haven(app)
+    assert app.test_client().get("/").status_code == 503
+    assert calls == []
+
+
 def test_retry_after_is_configurable(tmp_path: Path) -> None:
     app = make_app(tmp_path, HAVEN_MAINTENANCE=True, HAVEN_MAINTENANCE_RETRY_AFTER=600)
     assert app.test_client().get("/").headers["Retry-After"] == "600"

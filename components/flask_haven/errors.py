@@ -110,7 +110,9 @@ def init_errors(app: Flask) -> None:
     validate(app.config)
     if os.environ.get("HAVEN_MAINTENANCE", "").strip().lower() in _TRUTHY:
         app.config["HAVEN_MAINTENANCE"] = True
-    app.before_request(_refuse_during_maintenance)
+    # First of all the app's hooks, even those registered before Haven(app):
+    # during maintenance a site's own hook may need the database that is down.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_during_maintenance)
     app.after_request(_echo_request_id)
     if app.config["HAVEN_ERROR_PAGES"]:
         # Registered for the class, not per code: a site's own handler for a
