@@ -58,6 +58,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     #
     #
     # --- error pages (issue 6): demo routes here ---
+    if "HAVEN_ERROR_LAYOUT" not in config:
+        app.config["HAVEN_ERROR_LAYOUT"] = "base.html"  # error pages wear the site's chrome
+    if app.config.get("DEMO_ERROR_ROUTES"):
+        # Pages that fail on purpose, for the browser tests only: never in a normal run.
+        from .error_routes import error_routes
+
+        app.register_blueprint(error_routes)
     #
     #
     return app

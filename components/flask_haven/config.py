@@ -100,6 +100,46 @@ SETTINGS: tuple[Setting, ...] = (
     #
     #
     # --- error notice, error pages, maintenance (issue 6): add settings below this line ---
+    Setting(
+        "HAVEN_ERROR_PAGES",
+        True,
+        "Answer HTTP errors (400, 403, 404, 405, 413, 429, 500, 503 and any other) with a "
+        "plain-language page in the layout, or JSON when the request prefers it. "
+        "See docs/errors.md.",
+    ),
+    Setting(
+        "HAVEN_ERROR_LAYOUT",
+        "haven/layout.html",
+        "Template the error pages extend, so they wear the site's own header and footer.",
+    ),
+    Setting(
+        "HAVEN_ERROR_MESSAGES",
+        {},
+        'Per-status texts replacing ours: `{404: {"title": ..., "message": ...}}`.',
+    ),
+    Setting(
+        "HAVEN_REQUEST_ID_HEADER",
+        "X-Request-ID",
+        "Header that carries a request id from a proxy, and that echoes it on every response. "
+        "An incoming id is used only if it is a short safe token. `None`: always make our own.",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE",
+        False,
+        "Maintenance mode: every request gets the 503 page with `Retry-After`, except health "
+        "checks and static files. The environment variable `HAVEN_MAINTENANCE=1` also turns it on.",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE_RETRY_AFTER",
+        3600,
+        "Seconds sent in `Retry-After` during maintenance (a whole number above 0).",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE_EXEMPT_PATHS",
+        ("/healthz",),
+        "Exact paths still served during maintenance (health checks). The extension's own "
+        "`HAVEN_URL_PREFIX + '/healthz'`, static files and quick exit are always served.",
+    ),
     #
     #
 )
