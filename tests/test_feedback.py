@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
@@ -325,7 +325,7 @@ def test_no_limit(tmp_path: Path) -> None:
 
 def test_custom_rate_limit_store(tmp_path: Path) -> None:
     class Refuse:
-        calls: list[tuple[str, int, float]] = []
+        calls: ClassVar[list[tuple[str, int, float]]] = []
 
         def hit(self, key: str, limit: int, window_seconds: float) -> bool:
             self.calls.append((key, limit, window_seconds))

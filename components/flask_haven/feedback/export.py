@@ -33,7 +33,7 @@ def write_csv(items: Iterable[Feedback], out: IO[str]) -> int:
     """
     rows = list(items)
     names = sorted({name for item in rows for name in item.answers})
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*BASE_COLUMNS, *(f"answer:{name}" for name in names)])
     for item in rows:
         cells = [
