@@ -395,3 +395,45 @@ def test_site_can_replace_the_page_template(tmp_path: Path) -> None:
     Haven(app)
     app.register_blueprint(create_feedback_blueprint(form_template="mine.html"))
     assert app.test_client().get("/feedback").data == b"own page 0"
+
+
+def test_site_can_shadow_the_page_template_by_name(tmp_path: Path) -> None:
+    from flask import Flask as FlaskApp
+    from flask_haven import Haven
+    from jinja2 import DictLoader
+
+    app = FlaskApp(__name__, instance_path=str(tmp_path))
+    app.config.update(SECRET_KEY="test")
+    app.jinja_loader = DictLoader({"haven/feedback/form.html": "shadowed"})  # type: ignore[assignment]
+    Haven(app)
+    app.register_blueprint(create_feedback_blueprint())
+    assert app.test_client().get("/feedback").data == b"shadowed"
+
+
+def test_a_stricter_site_body_limit_wins(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "MAX_CONTENT_LENGTH": 2000})
+    client = app.test_client()
+    assert post_feedback(client, "x" * 1100).status_code == 303
+    # 1,180 characters (valid) but 2,060 bytes once percent-encoded
+    assert post_feedback(client, "x" * 1100 + "🚲" * 80).status_code == 413
+
+
+@pytest.mark.parametrize("state", ["form", "errors", "thanks", "rate-limited"])
+def test_feedback_pages_have_no_inline_code(tmp_path: Path, state: str) -> None:
+    app = limited_app(tmp_path, "1/minute")
+    client = app.test_client()
+    if state == "form":
+        response = client.get("/feedback")
+    elif state == "errors":
+        response = post_feedback(client, "")
+    elif state == "thanks":
+        response = client.get("/feedback/thanks?return_to=/")
+    else:
+        post_feedback(client, "one")
+        response = post_feedback(client, "two")
+        assert response.status_code == 429
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    page = parse(response.data)
+    assert not page.select("style") and not page.select("[style]")
+    assert all(script.get("src") for script in page.select("script"))

@@ -217,7 +217,10 @@ def _form_view(template: str) -> Response:
             template, questions, return_to=clean_return_to(request.args.get(RETURN_FIELD))
         )
 
-    request.max_content_length = max_request_bytes(config)
+    # Our own limit, unless the site has set a stricter one for the whole app.
+    site_limit = config.get("MAX_CONTENT_LENGTH")
+    limit = max_request_bytes(config)
+    request.max_content_length = min(limit, site_limit) if site_limit else limit
     try:
         form = _first_values(questions)
     except RequestEntityTooLarge:
