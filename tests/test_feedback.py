@@ -437,3 +437,38 @@ def test_feedback_pages_have_no_inline_code(tmp_path: Path, state: str) -> None:
     page = parse(response.data)
     assert not page.select("style") and not page.select("[style]")
     assert all(script.get("src") for script in page.select("script"))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+        (b"feedback=%zz%&&==&csrf_token", "application/x-www-form-urlencoded"),
+        (b'{"feedback": "hi"}', "application/json"),
+        (
+            b"--x\r\nContent-Disposition: form-data; name=feedback\r\n\r\n\xff\xfe",
+            "multipart/form-data; boundary=x",
+        ),
+        (b"--broken", "multipart/form-data"),
+        (b"feedback=hi", "text/plain"),
+        (b"", ""),
+    ],
+)
+def test_malformed_bodies_never_500(
+    app: Flask, client: FlaskClient, body: bytes, content_type: str
+) -> None:
+    response = client.post("/feedback", data=body, content_type=content_type)
+    assert response.status_code in (400, 413)
+    assert b"Traceback" not in response.data
+    assert stored(app) == []
+
+
+def test_multipart_posts_work_too(app: Flask, client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/feedback",
+        data={"csrf_token": token, "feedback": "via multipart"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert stored(app)[0].text == "via multipart"
