@@ -97,8 +97,69 @@ SETTINGS: tuple[Setting, ...] = (
     #
     #
     # --- phase banner and feedback (issue 5): add its settings below this line ---
-    #
-    #
+    Setting(
+        "HAVEN_PHASE",
+        "beta",
+        "Phase shown in the phase banner under the header: `alpha` or `beta`; "
+        "`None` removes the banner.",
+    ),
+    Setting(
+        "HAVEN_PHASE_BANNER_TEXT",
+        "This site is new and we are still improving it.",
+        "Message beside the phase tag.",
+    ),
+    Setting(
+        "HAVEN_PHASE_BANNER_LINK_TEXT",
+        "Tell us what you think",
+        "Text of the banner's link to the feedback page.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_URL",
+        None,
+        "Where the banner links. `None` means the feedback blueprint's page if the app "
+        "registered it, else `/feedback`.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_BASE_TEMPLATE",
+        "haven/layout.html",
+        "Template the feedback pages extend (a site's own base template, which itself "
+        "extends `haven/layout.html`).",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_MAX_LENGTH",
+        1200,
+        "Most characters the feedback text may have; the server enforces it.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_QUESTIONS",
+        (),
+        "Optional extra questions, each a dict with `name`, `legend` and `options` "
+        "(list of `{value, text}`), shown as radios. See docs/feedback.md.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_SINKS",
+        (),
+        "Callables given each stored feedback (`flask_haven.feedback.Feedback`) after it is "
+        "committed, for example to e-mail it. A sink that fails is logged; the stored copy stays.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_RATE_LIMIT",
+        "20/minute",
+        "Most feedback posts per client (`request.remote_addr`) in a sliding window: "
+        "`N/second`, `N/minute` or `N/hour`; `None` turns the limit off.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_RATE_LIMIT_STORE",
+        None,
+        "Where the rate limiter counts posts: `None` means in the memory of each process; "
+        "or an object with `hit(key, limit, window_seconds) -> bool` shared by all workers.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_MAX_REQUEST_BYTES",
+        None,
+        "Largest feedback post body accepted; a bigger one gets a clear error, not a crash. "
+        "`None` means enough for the longest valid feedback (12 bytes a character) plus 16 KiB.",
+    ),
     # --- error notice, error pages, maintenance (issue 6): add settings below this line ---
     Setting(
         "HAVEN_ERROR_PAGES",

@@ -80,8 +80,9 @@ class Haven:
         #
         #
         # --- phase banner and feedback (issue 5): register here ---
-        #
-        #
+        from .feedback import init_feedback
+
+        init_feedback(app)
         # --- error notice, error pages, maintenance (issue 6): register here ---
         from .errors import healthz, init_errors
 

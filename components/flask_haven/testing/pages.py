@@ -81,3 +81,34 @@ class ErrorNotice:
     def dismiss(self) -> None:
         """Press the notice's hide button."""
         self.dismiss_button.click()
+
+
+class FeedbackForm:
+    """The feedback form: the text box, the button and the error summary above it."""
+
+    def __init__(
+        self,
+        page: Page,
+        *,
+        label: str = "Your feedback",
+        button_text: str = "Send feedback",
+        summary_title: str = "There is a problem",
+    ) -> None:
+        self.page = page
+        self.textbox: Locator = page.get_by_role("textbox", name=label)
+        self.button: Locator = page.get_by_role("button", name=button_text)
+        self.summary_heading: Locator = page.get_by_role("heading", name=summary_title)
+        # The summary is the element the heading titles (it has no role of its own).
+        self.summary: Locator = self.summary_heading.locator("xpath=..")
+
+    def submit(self, text: str) -> None:
+        """Replace the text with ``text``, send it and wait for the next page."""
+        self.textbox.fill(text)
+        with self.page.expect_navigation():
+            self.button.click()
+
+    def errors(self) -> list[str]:
+        """The error summary's link texts, in order (empty when there is no summary)."""
+        if not self.summary_heading.count():
+            return []
+        return [text.strip() for text in self.summary.get_by_role("link").all_inner_texts()]

@@ -63,6 +63,24 @@ if(!input)return
 event.preventDefault();((/radio|checkbox/.test(input.type)&&group)||(input.labels||[])[0]||input).scrollIntoView()
 input.focus({preventScroll:true})})}
 haven.register('haven-error-summary',start)})(window.haven);(function(haven){'use strict'
+var DEFAULTS=Object.freeze({maxLength:'1200',leftText:'Characters left: {n}',overText:'Characters over the limit: {n}'})
+haven.register('haven-feedback-form',function(root){var config=haven.readConfig(root,DEFAULTS)
+var field=root.querySelector('textarea')
+var shown=document.createElement('p')
+var spoken=document.createElement('p')
+var timer
+function update(){var left=config.maxLength-Array.from(field.value).length
+shown.className=left<0?'haven-error-message':'haven-hint'
+shown.textContent=(left<0?config.overText:config.leftText).replace('{n}',Math.abs(left))}
+shown.setAttribute('aria-hidden','true')
+spoken.className='haven-visually-hidden'
+spoken.setAttribute('aria-live','polite')
+root.appendChild(shown)
+root.appendChild(spoken)
+update()
+field.addEventListener('input',function(){update()
+clearTimeout(timer)
+timer=setTimeout(function(){spoken.textContent=shown.textContent},1000)})})})(window.haven);(function(haven){'use strict'
 var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
 var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
 var PRESS_WINDOW_MS=1000
