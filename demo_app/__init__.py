@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, render_template
 
 from flask_haven import Haven
+from flask_haven.feedback import create_feedback_blueprint, validate_feedback_settings
 
 from .gallery import gallery
 
@@ -22,6 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_SERVICE_NAME": "Northfield Council",
+}
+
+
+# The demo's feedback pages (issue 5) wear its own base template and ask one
+# optional question, a satisfaction scale as radios.
+DEMO_FEEDBACK_SETTINGS: dict[str, Any] = {
+    "HAVEN_FEEDBACK_BASE_TEMPLATE": "base.html",
+    "HAVEN_FEEDBACK_QUESTIONS": (
+        {
+            "name": "satisfaction",
+            "legend": "How satisfied are you with this site? (optional)",
+            "options": [
+                {"value": "very-satisfied", "text": "Very satisfied"},
+                {"value": "satisfied", "text": "Satisfied"},
+                {"value": "neither", "text": "Neither satisfied nor dissatisfied"},
+                {"value": "dissatisfied", "text": "Dissatisfied"},
+                {"value": "very-dissatisfied", "text": "Very dissatisfied"},
+            ],
+        },
+    ),
 }
 
 
@@ -55,9 +76,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     #
     #
     # --- phase banner and feedback (issue 5): demo routes here ---
-    #
-    #
+    # Haven has applied its defaults by now; the demo's own win unless the caller set them.
+    for key, value in DEMO_FEEDBACK_SETTINGS.items():
+        if key not in config:
+            app.config[key] = value
+    validate_feedback_settings(app.config)
+    app.register_blueprint(create_feedback_blueprint())
     # --- error pages (issue 6): demo routes here ---
+    if "HAVEN_ERROR_LAYOUT" not in config:
+        app.config["HAVEN_ERROR_LAYOUT"] = "base.html"  # error pages wear the site's chrome
+    if app.config.get("DEMO_ERROR_ROUTES"):
+        # Pages that fail on purpose, for the browser tests only: never in a normal run.
+        from .error_routes import error_routes
+
+        app.register_blueprint(error_routes)
     #
     #
     return app

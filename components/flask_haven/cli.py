@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import click
 from flask.cli import AppGroup
 
@@ -15,3 +17,35 @@ def build_assets() -> None:
 
     for kind, name in build().items():
         click.echo(f"built {kind}: {DIST_DIR / name}")
+
+
+@haven_cli.command("export-feedback")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="CSV (spreadsheet-safe) or JSON.",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    default=None,
+    help="Only feedback from this UTC date or ISO 8601 date-time on (YYYY-MM-DD).",
+)
+def export_feedback(output_format: str, since: str | None) -> None:
+    """Print the stored feedback, oldest first."""
+    from .db import get_engine
+    from .feedback import iter_feedback, parse_since, write_csv, write_json
+
+    try:
+        start = parse_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{since!r} is not a date like 2026-11-24 or 2026-11-24T09:30", param_hint="--since"
+        ) from exc
+    out = io.StringIO()
+    writer = write_json if output_format == "json" else write_csv
+    writer(iter_feedback(get_engine(), start), out)
+    click.echo(out.getvalue(), nl=False)

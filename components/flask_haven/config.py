@@ -97,9 +97,110 @@ SETTINGS: tuple[Setting, ...] = (
     #
     #
     # --- phase banner and feedback (issue 5): add its settings below this line ---
-    #
-    #
+    Setting(
+        "HAVEN_PHASE",
+        "beta",
+        "Phase shown in the phase banner under the header: `alpha` or `beta`; "
+        "`None` removes the banner.",
+    ),
+    Setting(
+        "HAVEN_PHASE_BANNER_TEXT",
+        "This site is new and we are still improving it.",
+        "Message beside the phase tag.",
+    ),
+    Setting(
+        "HAVEN_PHASE_BANNER_LINK_TEXT",
+        "Tell us what you think",
+        "Text of the banner's link to the feedback page.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_URL",
+        None,
+        "Where the banner links. `None` means the feedback blueprint's page if the app "
+        "registered it, else `/feedback`.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_BASE_TEMPLATE",
+        "haven/layout.html",
+        "Template the feedback pages extend (a site's own base template, which itself "
+        "extends `haven/layout.html`).",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_MAX_LENGTH",
+        1200,
+        "Most characters the feedback text may have; the server enforces it.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_QUESTIONS",
+        (),
+        "Optional extra questions, each a dict with `name`, `legend` and `options` "
+        "(list of `{value, text}`), shown as radios. See docs/feedback.md.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_SINKS",
+        (),
+        "Callables given each stored feedback (`flask_haven.feedback.Feedback`) after it is "
+        "committed, for example to e-mail it. A sink that fails is logged; the stored copy stays.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_RATE_LIMIT",
+        "20/minute",
+        "Most feedback posts per client (`request.remote_addr`) in a sliding window: "
+        "`N/second`, `N/minute` or `N/hour`; `None` turns the limit off.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_RATE_LIMIT_STORE",
+        None,
+        "Where the rate limiter counts posts: `None` means in the memory of each process; "
+        "or an object with `hit(key, limit, window_seconds) -> bool` shared by all workers.",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_MAX_REQUEST_BYTES",
+        None,
+        "Largest feedback post body accepted; a bigger one gets a clear error, not a crash. "
+        "`None` means enough for the longest valid feedback (12 bytes a character) plus 16 KiB.",
+    ),
     # --- error notice, error pages, maintenance (issue 6): add settings below this line ---
+    Setting(
+        "HAVEN_ERROR_PAGES",
+        True,
+        "Answer HTTP errors (400, 403, 404, 405, 413, 429, 500, 503 and any other) with a "
+        "plain-language page in the layout, or JSON when the request prefers it. "
+        "See docs/errors.md.",
+    ),
+    Setting(
+        "HAVEN_ERROR_LAYOUT",
+        "haven/layout.html",
+        "Template the error pages extend, so they wear the site's own header and footer.",
+    ),
+    Setting(
+        "HAVEN_ERROR_MESSAGES",
+        {},
+        'Per-status texts replacing ours: `{404: {"title": ..., "message": ...}}`.',
+    ),
+    Setting(
+        "HAVEN_REQUEST_ID_HEADER",
+        "X-Request-ID",
+        "Header that carries a request id from a proxy, and that echoes it on every response. "
+        "An incoming id is used only if it is a short safe token. `None`: always make our own.",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE",
+        False,
+        "Maintenance mode: every request gets the 503 page with `Retry-After`, except health "
+        "checks and static files. The environment variable `HAVEN_MAINTENANCE=1` also turns it on.",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE_RETRY_AFTER",
+        3600,
+        "Seconds sent in `Retry-After` during maintenance (a whole number above 0).",
+    ),
+    Setting(
+        "HAVEN_MAINTENANCE_EXEMPT_PATHS",
+        ("/healthz",),
+        "Exact paths still served during maintenance (health checks). The extension's own "
+        "`HAVEN_URL_PREFIX + '/healthz'`, static files and quick exit are always served.",
+    ),
     #
     #
 )

@@ -8,11 +8,13 @@ tables on :data:`metadata`; :func:`init_db` creates what is missing.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 metadata = MetaData()
 
@@ -45,13 +47,28 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+_init_lock = threading.Lock()
+
+
 def init_db(app: Flask) -> Engine:
-    """Create (once per app) the engine, and any missing tables."""
+    """Create (once per app) the engine, and any missing tables.
+
+    Safe when the first requests arrive at once: threads wait on a lock, and
+    another process creating the same table first is not an error.
+    """
     state = app.extensions.setdefault("haven_db", {})
-    if "engine" not in state:
-        engine = _make_engine(database_url(app))
-        metadata.create_all(engine)
-        state["engine"] = engine
+    if "engine" in state:
+        return state["engine"]  # type: ignore[no-any-return]
+    with _init_lock:
+        if "engine" not in state:
+            engine = _make_engine(database_url(app))
+            try:
+                metadata.create_all(engine)
+            except (OperationalError, ProgrammingError):
+                # Another worker process created a table between our check and
+                # our CREATE; the second pass sees it and creates the rest.
+                metadata.create_all(engine)
+            state["engine"] = engine
     return state["engine"]  # type: ignore[no-any-return]
 
 

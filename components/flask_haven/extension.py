@@ -80,9 +80,16 @@ class Haven:
         #
         #
         # --- phase banner and feedback (issue 5): register here ---
-        #
-        #
+        from .feedback import init_feedback
+
+        init_feedback(app)
         # --- error notice, error pages, maintenance (issue 6): register here ---
+        from .errors import healthz, init_errors
+
+        # On the app, not the blueprint, so it shares the extension's prefix
+        # without touching the blueprint's set-up above.
+        app.add_url_rule(f"{app.config['HAVEN_URL_PREFIX']}/healthz", "haven.healthz", healthz)
+        init_errors(app)
         #
         #
         app.after_request(apply_security_headers)

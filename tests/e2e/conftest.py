@@ -40,7 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def haven_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return create_app({"INSTANCE_PATH": tmp_path_factory.mktemp("e2e") / "instance"})
+    return create_app(
+        {
+            "INSTANCE_PATH": tmp_path_factory.mktemp("e2e") / "instance",
+            # Demo pages that fail on purpose (issue 6); never on in a normal run.
+            "DEMO_ERROR_ROUTES": True,
+        }
+    )
 
 
 def fulfill_exit_page(route: Route) -> None:

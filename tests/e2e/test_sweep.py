@@ -19,7 +19,14 @@ FOCUSABLE = """() => [...document.querySelectorAll(
   'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, ' +
   'summary, [tabindex]:not([tabindex="-1"])')]
   .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden' &&
-                !el.closest('[inert], [aria-hidden="true"]'))"""
+                !el.closest('[inert], [aria-hidden="true"]'))
+  // A radio group is one tab stop (arrow keys move within it): the checked
+  // radio, or the first one when none is checked.
+  .filter((el, _, all) => {
+    if (el.type !== 'radio' || !el.name) return true
+    const group = all.filter(other => other.type === 'radio' && other.name === el.name && other.form === el.form)
+    return el === (group.find(radio => radio.checked) || group[0])
+  })"""
 
 DESCRIBE_ACTIVE = """() => {
   const el = document.activeElement

@@ -12,10 +12,12 @@ from .assertions import (
     assert_no_csp_violations,
 )
 from .browser import find_chromium
-from .pages import QuickExit
+from .pages import ErrorNotice, FeedbackForm, QuickExit
 
 __all__ = [
     "WCAG_22_AA_TAGS",
+    "ErrorNotice",
+    "FeedbackForm",
     "QuickExit",
     "assert_accessible",
     "assert_no_console_errors",

@@ -16,6 +16,71 @@ haven.register=register
 haven.initAll=initAll
 haven.readConfig=readConfig
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
+var BLOCK='haven-error-notice'
+function noticeIn(container){return container.querySelector(':scope > .'+BLOCK)}
+function hide(notice){var back=notice.havenReturnFocus
+var container=notice.parentNode
+var hadFocus=notice.contains(document.activeElement)
+container.removeChild(notice)
+if(!hadFocus)return
+if(!back||!back.isConnected||back===document.body){back=container
+if(back.tabIndex<0)back.tabIndex=-1}
+back.focus()}
+function start(notice){var button=notice.querySelector('button')
+if(!button)return
+button.hidden=false
+button.addEventListener('click',function(){hide(notice)})}
+function add(notice,tag,part,text){if(!text)return
+var node=notice.appendChild(document.createElement(tag))
+node.className=BLOCK+'__'+part
+node.textContent=text
+return node}
+haven.showError=function(container,options){options=options||{}
+var key=JSON.stringify(options)
+var notice=noticeIn(container)
+if(notice&&notice.havenKey===key)return notice
+if(notice)container.removeChild(notice)
+notice=document.createElement('div')
+notice.className=BLOCK
+notice.setAttribute('role','alert')
+add(notice,'h2','title',options.title)
+add(notice,'p','text',options.text||'Sorry, there was a technical problem. Please try again.')
+add(notice,'p','details',options.details)
+add(notice,'button','dismiss','Hide this message').type='button'
+notice.havenKey=key
+notice.havenReturnFocus=document.activeElement
+container.insertBefore(notice,container.firstChild)
+start(notice)
+return notice}
+haven.hideError=function(container){var notice=noticeIn(container)
+if(notice)hide(notice)}
+haven.register('haven-error-notice',start)})(window.haven);(function(haven){'use strict'
+function start(summary){summary.addEventListener('click',function(event){var target=document.getElementById((event.target.hash||'').slice(1))
+if(!target)return
+var group=target.closest('fieldset')
+var input=target===group?target.querySelector('input'):target
+if(!input)return
+event.preventDefault();((/radio|checkbox/.test(input.type)&&group)||(input.labels||[])[0]||input).scrollIntoView()
+input.focus({preventScroll:true})})}
+haven.register('haven-error-summary',start)})(window.haven);(function(haven){'use strict'
+var DEFAULTS=Object.freeze({maxLength:'1200',leftText:'Characters left: {n}',overText:'Characters over the limit: {n}'})
+haven.register('haven-feedback-form',function(root){var config=haven.readConfig(root,DEFAULTS)
+var field=root.querySelector('textarea')
+var shown=document.createElement('p')
+var spoken=document.createElement('p')
+var timer
+function update(){var left=config.maxLength-Array.from(field.value).length
+shown.className=left<0?'haven-error-message':'haven-hint'
+shown.textContent=(left<0?config.overText:config.leftText).replace('{n}',Math.abs(left))}
+shown.setAttribute('aria-hidden','true')
+spoken.className='haven-visually-hidden'
+spoken.setAttribute('aria-live','polite')
+root.appendChild(shown)
+root.appendChild(spoken)
+update()
+field.addEventListener('input',function(){update()
+clearTimeout(timer)
+timer=setTimeout(function(){spoken.textContent=shown.textContent},1000)})})})(window.haven);(function(haven){'use strict'
 var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
 var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
 var PRESS_WINDOW_MS=1000

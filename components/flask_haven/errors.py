@@ -1,0 +1,331 @@
+"""The site's own error pages, JSON errors, request ids and maintenance mode.
+
+:func:`init_errors` is called by :class:`flask_haven.Haven`. It adds:
+
+- a request id to every request (taken from a proxy's ``X-Request-ID`` when
+  it is a short safe token, otherwise made here), echoed on every response and
+  written to the log with any failure, so support can find what went wrong
+  from the reference a person reads out;
+- handlers that answer every HTTP error with a calm page in the layout (or
+  JSON when the request prefers it), never with a traceback or an exception
+  message (``HAVEN_ERROR_PAGES``);
+- maintenance mode (``HAVEN_MAINTENANCE``): 503 with ``Retry-After`` for
+  everything except health checks, static files and the quick exit.
+
+Unhandled exceptions reach the 500 page through Flask's own path: Flask logs
+them, then calls the ``InternalServerError`` handler. When Flask propagates
+exceptions instead (``TESTING`` or ``DEBUG`` on, or ``PROPAGATE_EXCEPTIONS``
+true) the exception reaches the test client or the debugger, as a developer
+expects; set ``PROPAGATE_EXCEPTIONS = False`` to test the 500 page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_request_context, jsonify, request
+from flask import render_template as flask_render_template
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from .config import HavenConfigError
+
+logger = logging.getLogger("flask_haven")
+
+DEFAULT_NOTICE_TEXT = "Sorry, there was a technical problem. Please try again."
+
+# An id from a proxy is shown on the page and written to the log, so only a
+# short token of harmless characters is trusted: nothing that could break a
+# log line or the HTML.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+# Endpoints that keep working in maintenance mode: the health check, the
+# bundles the 503 page needs, and the quick exit, which must never stop working.
+_ALWAYS_SERVED = frozenset({"haven.healthz", "haven.static", "haven.quick_exit", "static"})
+
+
+@dataclass(frozen=True)
+class ErrorText:
+    """What a person reads for one status: a heading and one or two sentences."""
+
+    title: str
+    message: str
+
+
+# Our own words. Each says what happened without blame and what to do next.
+ERROR_TEXTS: dict[int, ErrorText] = {
+    400: ErrorText(
+        "Sorry, something went wrong with that page",
+        "We could not use what was sent. This can happen when a page has been open for a "
+        "long time. Go back, reload the page and try again.",
+    ),
+    403: ErrorText(
+        "You cannot see this page",
+        "This page is not open to you. If you think it should be, contact us.",
+    ),
+    404: ErrorText(
+        "Page not found",
+        "We cannot find a page at this address. Check that the address is spelled correctly, "
+        "or start again from the home page.",
+    ),
+    405: ErrorText(
+        "Sorry, that did not work",
+        "This page cannot be used in that way. Go back to the previous page and try again.",
+    ),
+    413: ErrorText(
+        "What you sent is too large",
+        "The form or file you sent is bigger than we can accept. Make it smaller and try again.",
+    ),
+    429: ErrorText(
+        "You have tried too many times",
+        "To keep the service safe, we have paused requests from you for a short time. "
+        "Wait a few minutes, then try again.",
+    ),
+    500: ErrorText(
+        "Sorry, there was a technical problem",
+        "Please try again later. If you were sending a form, what you sent may not have "
+        "been saved.",
+    ),
+    503: ErrorText(
+        "Sorry, the service is unavailable",
+        "We are working on the service. Please try again later.",
+    ),
+}
+GENERIC_CLIENT_ERROR = ErrorText(
+    "Sorry, that did not work",
+    "Go back to the previous page and try again.",
+)
+GENERIC_SERVER_ERROR = ERROR_TEXTS[500]
+
+
+def init_errors(app: Flask) -> None:
+    """Register request ids, maintenance mode and (if switched on) the error handlers."""
+    validate(app.config)
+    if os.environ.get("HAVEN_MAINTENANCE", "").strip().lower() in _TRUTHY:
+        app.config["HAVEN_MAINTENANCE"] = True
+    # First of all the app's hooks, even those registered before Haven(app):
+    # during maintenance a site's own hook may need the database that is down.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_during_maintenance)
+    app.after_request(_echo_request_id)
+    if app.config["HAVEN_ERROR_PAGES"]:
+        # Registered for the class, not per code: a site's own handler for a
+        # code (``@app.errorhandler(404)``) is found first and wins.
+        app.register_error_handler(HTTPException, handle_http_error)
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Raise :class:`HavenConfigError` for error and maintenance settings that cannot work."""
+    retry_after = config["HAVEN_MAINTENANCE_RETRY_AFTER"]
+    if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 1:
+        raise HavenConfigError(
+            f"HAVEN_MAINTENANCE_RETRY_AFTER must be a whole number of seconds above 0; "
+            f"got {retry_after!r}."
+        )
+    paths = config["HAVEN_MAINTENANCE_EXEMPT_PATHS"]
+    if isinstance(paths, str) or not all(
+        isinstance(path, str) and path.startswith("/") for path in paths
+    ):
+        raise HavenConfigError(
+            f"HAVEN_MAINTENANCE_EXEMPT_PATHS must be a list of paths starting with '/'; "
+            f"got {paths!r}."
+        )
+    messages = config["HAVEN_ERROR_MESSAGES"]
+    if not isinstance(messages, Mapping) or not all(
+        isinstance(code, int) and isinstance(text, Mapping) for code, text in messages.items()
+    ):
+        raise HavenConfigError(
+            "HAVEN_ERROR_MESSAGES must map status codes (int) to "
+            f'{{"title": ..., "message": ...}}; got {messages!r}.'
+        )
+    header = config["HAVEN_REQUEST_ID_HEADER"]
+    if header is not None and not (isinstance(header, str) and re.fullmatch(r"[A-Za-z-]+", header)):
+        raise HavenConfigError(
+            f"HAVEN_REQUEST_ID_HEADER must be a header name or None; got {header!r}."
+        )
+
+
+# -- request ids -------------------------------------------------------------
+
+
+def request_id() -> str:
+    """The id of the current request: the proxy's if it is safe, else a new one.
+
+    Ours are 12 capital hex digits in groups of four (``3F9A-C21B-7D04``), easy
+    to read out over the phone.
+    """
+    existing = g.get("haven_request_id")
+    if existing:
+        return str(existing)
+    header = current_app.config["HAVEN_REQUEST_ID_HEADER"]
+    given = request.headers.get(header, "") if header else ""
+    if _SAFE_REQUEST_ID.match(given):
+        value = given
+    else:
+        digits = secrets.token_hex(6).upper()
+        value = "-".join(digits[i : i + 4] for i in range(0, 12, 4))
+    g.haven_request_id = value
+    return value
+
+
+def _echo_request_id(response: Response) -> Response:
+    header = current_app.config["HAVEN_REQUEST_ID_HEADER"]
+    if header:
+        response.headers.setdefault(header, request_id())
+    return response
+
+
+# -- maintenance mode ----------------------------------------------------------
+
+
+def _refuse_during_maintenance() -> None:
+    config = current_app.config
+    if not config["HAVEN_MAINTENANCE"]:
+        return
+    if (
+        request.endpoint in _ALWAYS_SERVED
+        or request.path in config["HAVEN_MAINTENANCE_EXEMPT_PATHS"]
+    ):
+        return
+    raise ServiceUnavailable(retry_after=config["HAVEN_MAINTENANCE_RETRY_AFTER"])
+
+
+def healthz() -> Response:
+    """``HAVEN_URL_PREFIX/healthz``: 200 "ok" while the app can answer, maintenance or not."""
+    response = Response("ok\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- error responses -------------------------------------------------------------
+
+
+def wants_json() -> bool:
+    """True when the request asks for JSON rather than a page.
+
+    That is when ``Accept`` ranks ``application/json`` above ``text/html``
+    (``*/*`` and browsers' own headers pick the page), or when the request says
+    it comes from a script with ``X-Requested-With: fetch`` or ``XMLHttpRequest``.
+    """
+    if request.headers.get("X-Requested-With", "").lower() in ("fetch", "xmlhttprequest"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_text(status: int) -> ErrorText:
+    """The heading and message for ``status``, with the site's ``HAVEN_ERROR_MESSAGES`` first."""
+    ours = ERROR_TEXTS.get(status) or (
+        GENERIC_SERVER_ERROR if status >= 500 else GENERIC_CLIENT_ERROR
+    )
+    theirs = current_app.config["HAVEN_ERROR_MESSAGES"].get(status) or {}
+    return ErrorText(theirs.get("title", ours.title), theirs.get("message", ours.message))
+
+
+def _retry_message(status: int, retry_after: Any) -> str | None:
+    """A plain sentence for a ``Retry-After`` given in seconds, if there is one."""
+    if status not in (429, 503) or isinstance(retry_after, bool):
+        return None
+    if not isinstance(retry_after, int) or retry_after <= 0:
+        return None
+    minutes = max(1, round(retry_after / 60))
+    if minutes < 120:
+        return f"You can try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    return f"You can try again in about {round(minutes / 60)} hours."
+
+
+def handle_http_error(error: HTTPException) -> Any:
+    """Error handler: the status's page in the layout, or JSON, with the original headers.
+
+    The description and any exception inside ``error`` are never shown: they
+    are written by developers for developers and may hold internal detail.
+    """
+    if error.response is not None or error.code is None:
+        return error  # the view built its own response (``abort(response)``)
+    status = error.code
+    original = getattr(error, "original_exception", None)
+    if status >= 500:
+        _log_server_error(status, original)
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    try:
+        response = error_response(status, retry_after=getattr(error, "retry_after", None))
+    except Exception:
+        # The layout itself failed (a broken template, a database the chrome
+        # reads): a bare page still tells the person what happened.
+        logger.exception("error page failed to render (request id %s)", request_id())
+        response = _bare_error_response(status)
+    response.headers.extend(headers)
+    return response
+
+
+def error_response(status: int, *, retry_after: Any = None) -> Response:
+    """Build the page (or JSON) a person gets for ``status``; usable from a site's views."""
+    text = error_text(status)
+    retry = _retry_message(status, retry_after)
+    rid = request_id()
+    if wants_json():
+        message = f"{text.message} {retry}" if retry else text.message
+        body = {"status": status, "title": text.title, "message": message, "request_id": rid}
+        response = jsonify(error=body)
+    else:
+        html = flask_render_template(
+            [f"haven/errors/{status}.html", "haven/errors/error.html"],
+            status=status,
+            error_title=text.title,
+            error_message=text.message,
+            retry_message=retry,
+            request_id=rid,
+            haven_error_layout=current_app.config["HAVEN_ERROR_LAYOUT"],
+        )
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    # An error page describes one moment; caching it could show it after the fault is fixed.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _bare_error_response(status: int) -> Response:
+    text = error_text(status)
+    rid = request_id() if has_request_context() else ""
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(current_app.config["HAVEN_LANG"])}"><head>'
+        f'<meta charset="utf-8"><title>{escape(text.title)}</title></head><body><main>'
+        f"<h1>{escape(text.title)}</h1><p>{escape(text.message)}</p>"
+        f"<p>Reference: {escape(rid)}</p></main></body></html>"
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _log_server_error(status: int, original: BaseException | None) -> None:
+    # The path without its query string: queries can hold what a person typed.
+    where = f"{request.method} {request.path}"
+    if isinstance(original, BaseException) and not isinstance(original, HTTPException):
+        logger.error(
+            "unhandled exception, request id %s, %s",
+            request_id(),
+            where,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+    elif status != 503 or not current_app.config["HAVEN_MAINTENANCE"]:
+        logger.warning("HTTP %s, request id %s, %s", status, request_id(), where)
+
+
+__all__ = [
+    "DEFAULT_NOTICE_TEXT",
+    "ERROR_TEXTS",
+    "ErrorText",
+    "error_response",
+    "error_text",
+    "handle_http_error",
+    "init_errors",
+    "request_id",
+    "wants_json",
+]

@@ -1,0 +1,63 @@
+"""Exporting stored feedback as CSV or JSON (``flask haven export-feedback``).
+
+CSV is opened in spreadsheets, where a cell starting with ``=``, ``+``, ``-``
+or ``@`` (or a tab or carriage return) can run as a formula: anyone can type
+feedback, so every such cell is neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import IO
+
+from .store import Feedback
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BASE_COLUMNS = ("id", "created_at", "return_to", "text")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would read as a formula (OWASP advice)."""
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(items: Iterable[Feedback], out: IO[str]) -> int:
+    """Write a header and one row per item; answers get one ``answer:<name>`` column each.
+
+    Returns the number of rows written.
+    """
+    rows = list(items)
+    names = sorted({name for item in rows for name in item.answers})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*BASE_COLUMNS, *(f"answer:{name}" for name in names)])
+    for item in rows:
+        cells = [
+            str(item.id),
+            item.created_at.isoformat(),
+            item.return_to or "",
+            item.text,
+            *(item.answers.get(name, "") for name in names),
+        ]
+        writer.writerow([neutralise_cell(cell) for cell in cells])
+    return len(rows)
+
+
+def write_json(items: Iterable[Feedback], out: IO[str]) -> int:
+    """Write a JSON array of objects; returns how many."""
+    rows = [item.as_dict() for item in items]
+    json.dump(rows, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return len(rows)
+
+
+def parse_since(value: str) -> datetime:
+    """``YYYY-MM-DD`` or an ISO 8601 date-time; without a zone it means UTC."""
+    parsed = datetime.fromisoformat(value.strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

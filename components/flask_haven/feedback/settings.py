@@ -1,0 +1,192 @@
+"""Reading and checking the feedback settings (``HAVEN_PHASE``, ``HAVEN_FEEDBACK_*``).
+
+Everything is checked once, at start-up, so a typo in a question or a rate
+limit fails the deployment rather than the person trying to send feedback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import HavenConfigError
+
+PHASES = ("alpha", "beta")
+
+# Generous but finite: every field has a size limit, configured ones included.
+MAX_QUESTIONS = 10
+MAX_OPTIONS = 12
+MAX_QUESTION_TEXT = 200
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# Names the form itself uses; a question may not shadow them.
+RESERVED_NAMES = frozenset({"feedback", "return_to", "csrf_token", "website"})
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour)\s*$")
+_WINDOWS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a question: the stored ``value`` and the ``text`` people see."""
+
+    value: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """An optional question shown as radios under the feedback text.
+
+    ``name`` is the form field and the key in the stored answers; the first
+    radio's id is ``name`` too, so an error summary link ``#name`` lands on it.
+    """
+
+    name: str
+    legend: str
+    options: tuple[Option, ...]
+    hint: str = ""
+    required: bool = False
+    error: str = ""
+
+    @property
+    def error_message(self) -> str:
+        """What the error summary and the inline message say when unanswered."""
+        return self.error or f"Select an answer for: {self.legend}"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` posts per client in any ``window`` seconds."""
+
+    limit: int
+    window: float
+
+
+def parse_rate_limit(value: object) -> RateLimit | None:
+    """``"20/minute"`` -> ``RateLimit(20, 60.0)``; ``None`` -> ``None`` (no limit)."""
+    if value is None:
+        return None
+    match = _RATE.match(value) if isinstance(value, str) else None
+    if not match or int(match.group(1)) < 1:
+        raise HavenConfigError(
+            "HAVEN_FEEDBACK_RATE_LIMIT must look like '20/minute' (a positive number per "
+            f"second, minute or hour) or be None; got {value!r}."
+        )
+    return RateLimit(int(match.group(1)), _WINDOWS[match.group(2)])
+
+
+def _text(question: Mapping[str, Any], key: str, *, required: bool) -> str:
+    value = question.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: {key!r} must be a non-empty string.")
+    if len(value) > MAX_QUESTION_TEXT:
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_QUESTIONS: {key!r} is longer than {MAX_QUESTION_TEXT} characters."
+        )
+    return value
+
+
+def parse_question(raw: object) -> Question:
+    """Check one entry of ``HAVEN_FEEDBACK_QUESTIONS`` and make it a :class:`Question`."""
+    if isinstance(raw, Question):
+        return raw
+    if not isinstance(raw, Mapping):
+        raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS entries must be dicts; got {raw!r}.")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name) or name in RESERVED_NAMES:
+        raise HavenConfigError(
+            "HAVEN_FEEDBACK_QUESTIONS: each 'name' must be lower-case letters, digits or _ "
+            f"(and not one of {sorted(RESERVED_NAMES)}); got {name!r}."
+        )
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list | tuple) or not 2 <= len(raw_options) <= MAX_OPTIONS:
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_QUESTIONS: {name!r} needs 2 to {MAX_OPTIONS} options."
+        )
+    options = []
+    for option in raw_options:
+        if isinstance(option, str):
+            option = {"value": option, "text": option}
+        if not isinstance(option, Mapping):
+            raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: bad option {option!r}.")
+        options.append(
+            Option(_text(option, "value", required=True), _text(option, "text", required=True))
+        )
+    if len({o.value for o in options}) != len(options):
+        raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: {name!r} repeats an option value.")
+    return Question(
+        name=name,
+        legend=_text(raw, "legend", required=True),
+        options=tuple(options),
+        hint=_text(raw, "hint", required=False),
+        required=bool(raw.get("required", False)),
+        error=_text(raw, "error", required=False),
+    )
+
+
+def parse_questions(value: object) -> tuple[Question, ...]:
+    """All of ``HAVEN_FEEDBACK_QUESTIONS``, checked."""
+    if not isinstance(value, list | tuple):
+        raise HavenConfigError("HAVEN_FEEDBACK_QUESTIONS must be a list of dicts.")
+    if len(value) > MAX_QUESTIONS:
+        raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: at most {MAX_QUESTIONS} questions.")
+    questions = tuple(parse_question(q) for q in value)
+    if len({q.name for q in questions}) != len(questions):
+        raise HavenConfigError("HAVEN_FEEDBACK_QUESTIONS: question names must be unique.")
+    return questions
+
+
+def max_request_bytes(config: Mapping[str, Any]) -> int:
+    """The body size limit for feedback posts (``HAVEN_FEEDBACK_MAX_REQUEST_BYTES``).
+
+    By default: a percent-encoded UTF-8 character takes up to 12 bytes, so the
+    longest valid text always fits, with 16 KiB to spare for the other fields.
+    """
+    configured = config["HAVEN_FEEDBACK_MAX_REQUEST_BYTES"]
+    if configured is not None:
+        return int(configured)
+    return int(config["HAVEN_FEEDBACK_MAX_LENGTH"]) * 12 + 16_384
+
+
+def validate_feedback_settings(config: Mapping[str, Any]) -> None:
+    """Raise :class:`HavenConfigError` for any phase or feedback setting that cannot work."""
+    phase = config["HAVEN_PHASE"]
+    if phase is not None and phase not in PHASES:
+        raise HavenConfigError(f"HAVEN_PHASE must be 'alpha', 'beta' or None; got {phase!r}.")
+    for key in ("HAVEN_PHASE_BANNER_TEXT", "HAVEN_PHASE_BANNER_LINK_TEXT"):
+        if not isinstance(config[key], str) or not config[key].strip():
+            raise HavenConfigError(f"{key} must be a non-empty string.")
+    url = config["HAVEN_FEEDBACK_URL"]
+    if url is not None and (not isinstance(url, str) or not url.startswith(("/", "https://"))):
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_URL must be a path starting with '/', an https URL, or None; "
+            f"got {url!r}."
+        )
+    max_length = config["HAVEN_FEEDBACK_MAX_LENGTH"]
+    if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_MAX_LENGTH must be a positive whole number; got {max_length!r}."
+        )
+    max_bytes = config["HAVEN_FEEDBACK_MAX_REQUEST_BYTES"]
+    if max_bytes is not None and (
+        not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1024
+    ):
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_MAX_REQUEST_BYTES must be None or a whole number of at least "
+            f"1024; got {max_bytes!r}."
+        )
+    parse_questions(config["HAVEN_FEEDBACK_QUESTIONS"])
+    sinks = config["HAVEN_FEEDBACK_SINKS"]
+    if not isinstance(sinks, list | tuple) or not all(callable(s) for s in sinks):
+        raise HavenConfigError("HAVEN_FEEDBACK_SINKS must be a list of callables.")
+    parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
+    store = config["HAVEN_FEEDBACK_RATE_LIMIT_STORE"]
+    if store is not None and not callable(getattr(store, "hit", None)):
+        raise HavenConfigError(
+            "HAVEN_FEEDBACK_RATE_LIMIT_STORE must be None or have a hit(key, limit, "
+            "window_seconds) method."
+        )
+    if not isinstance(config["HAVEN_FEEDBACK_BASE_TEMPLATE"], str):
+        raise HavenConfigError("HAVEN_FEEDBACK_BASE_TEMPLATE must be a template name.")

@@ -1,0 +1,139 @@
+"""Checking a feedback post: what a person typed, their answers and the return path.
+
+Pure functions (no Flask), so the rules are unit- and property-tested alone.
+Nothing that fails a check is stored; the views re-show it, escaped, so the
+person can fix it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .settings import Question
+
+TEXT_FIELD = "feedback"
+RETURN_FIELD = "return_to"
+HONEYPOT_FIELD = "website"
+
+MAX_RETURN_TO = 512
+# What a re-rendered form echoes back at most: enough to fix an over-long text,
+# never an unbounded amount of someone else's data in our HTML.
+MAX_ECHO = 20_000
+
+# Newline and tab are what people type; every other control character (C0, DEL,
+# C1) is either a paste accident or an attack on whoever reads the export.
+_ALLOWED_CONTROLS = frozenset("\n\t")
+# U+FFFD is what a browser or our parser puts where bytes were not valid UTF-8.
+_REPLACEMENT = "\ufffd"
+
+MESSAGES = {
+    "empty": "Enter your feedback",
+    "too_long": "Your feedback must be {max_length:,} characters or fewer",
+    # The form shows each refused character as U+FFFD, so the person can find it.
+    "bad_characters": "Your feedback contains characters we cannot accept (shown as \ufffd). "
+    "Delete them and try again",
+    "bad_answer": "Select one of the answers for: {legend}",
+}
+
+
+@dataclass
+class Submission:
+    """The checked form: ``errors`` maps a field name to its message (in page order)."""
+
+    text: str
+    answers: dict[str, str]
+    return_to: str | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_valid(self) -> bool:
+        """True when nothing needs fixing."""
+        return not self.errors
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF; count and store them as one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def has_bad_characters(text: str) -> bool:
+    """True for control characters (except newline and tab), surrogates,
+    noncharacters and U+FFFD (the mark of bytes that were not valid UTF-8)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in _ALLOWED_CONTROLS:
+            return True
+        if category == "Cs" or char == _REPLACEMENT:
+            return True
+        code = ord(char)
+        if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+            return True
+    return False
+
+
+def safe_echo(text: str) -> str:
+    """What may be put back into the form: bounded, and free of characters that
+    are not valid in HTML (the template escapes the rest)."""
+    text = text[:MAX_ECHO]
+    if not has_bad_characters(text):
+        return text
+    return "".join(_REPLACEMENT if has_bad_characters(char) else char for char in text)
+
+
+def clean_return_to(value: object) -> str | None:
+    """A same-site path to go back to, or ``None``.
+
+    Only a plain absolute path counts: no scheme, host, ``//`` or backslash
+    (which browsers treat as ``/``), so the thank-you link can never lead to
+    another site. The query and fragment are dropped: they can hold search
+    terms or other personal details we do not want to store.
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_RETURN_TO:
+        return None
+    if has_bad_characters(value) or any(c.isspace() for c in value):
+        return None
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return parts.path
+
+
+def validate_submission(
+    form: Mapping[str, str], questions: Sequence[Question], max_length: int
+) -> Submission:
+    """Check a posted form (a field name -> first value mapping)."""
+    raw_text = form.get(TEXT_FIELD, "")
+    text = normalise_newlines(raw_text if isinstance(raw_text, str) else "")
+    errors: dict[str, str] = {}
+    if has_bad_characters(text):
+        errors[TEXT_FIELD] = MESSAGES["bad_characters"]
+    elif not text.strip():
+        errors[TEXT_FIELD] = MESSAGES["empty"]
+    elif len(text) > max_length:
+        errors[TEXT_FIELD] = MESSAGES["too_long"].format(max_length=max_length)
+
+    answers: dict[str, str] = {}
+    for question in questions:
+        value = form.get(question.name, "")
+        allowed = {option.value for option in question.options}
+        if value in allowed:
+            answers[question.name] = value
+        elif value:
+            errors[question.name] = MESSAGES["bad_answer"].format(legend=question.legend)
+        elif question.required:
+            errors[question.name] = question.error_message
+
+    return Submission(
+        text=text if not errors else safe_echo(text),
+        answers=answers,
+        return_to=clean_return_to(form.get(RETURN_FIELD)),
+        errors=errors,
+    )

@@ -1,0 +1,306 @@
+"""The feedback pages: a Blueprint a site mounts wherever it likes.
+
+The whole flow works without JavaScript: the form posts, errors come back as
+a re-rendered page (status 400) with an error summary, and success redirects
+(303, post/redirect/get) to a thank-you page, so refreshing never resends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.sansio.blueprints import BlueprintSetupState
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..csrf import csrf_is_valid
+from ..db import get_engine
+from ..security import NO_STORE
+from .ratelimit import MemoryRateLimitStore, RateLimitStore
+from .settings import Question, max_request_bytes, parse_questions, parse_rate_limit
+from .store import run_sinks, save_feedback
+from .validation import (
+    HONEYPOT_FIELD,
+    RETURN_FIELD,
+    TEXT_FIELD,
+    clean_return_to,
+    validate_submission,
+)
+
+log = logging.getLogger("flask_haven.feedback")
+
+STATE_KEY = "haven_feedback"
+DEFAULT_URL = "/feedback"
+
+TECHNICAL_PROBLEM = "Sorry, there was a technical problem. Please try again."
+NOT_SENT = "Your feedback has not been sent"
+TIMED_OUT = "This page timed out. Check your feedback, then send it again"
+TOO_LARGE = (
+    "What you sent was too large for us to read. Feedback must be {max_length:,} "
+    "characters or fewer"
+)
+RATE_LIMITED = "You have sent feedback many times in a short time. Wait {wait} and send it again."
+_WAITS = {1.0: "a few seconds", 60.0: "a minute", 3600.0: "an hour"}
+
+
+def create_feedback_blueprint(
+    name: str = "feedback",
+    url_prefix: str = DEFAULT_URL,
+    *,
+    form_template: str = "haven/feedback/form.html",
+    thanks_template: str = "haven/feedback/thanks.html",
+) -> Blueprint:
+    """The feedback form (``<prefix>``) and thank-you page (``<prefix>/thanks``).
+
+    ``app.register_blueprint(create_feedback_blueprint())`` mounts it at
+    ``/feedback``; pass another ``url_prefix`` (here or to
+    ``register_blueprint``) to move it. The page templates extend
+    ``HAVEN_FEEDBACK_BASE_TEMPLATE``; to change them entirely, pass your own
+    template names, or shadow ``haven/feedback/form.html`` in your app's
+    ``templates/`` folder (an app's templates win over the extension's).
+    The phase banner links here automatically.
+    """
+    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+
+    def form() -> Response:
+        return _form_view(form_template)
+
+    def thanks() -> Response:
+        return _no_store(
+            render_template(
+                thanks_template,
+                return_to=clean_return_to(request.args.get(RETURN_FIELD)),
+                home_url=request.script_root + "/",
+            )
+        )
+
+    blueprint.add_url_rule("", "form", form, methods=["GET", "POST"])
+    blueprint.add_url_rule("/thanks", "thanks", thanks)
+
+    def remember_endpoint(state: BlueprintSetupState) -> None:
+        endpoint = f"{state.name_prefix}.{state.name}.form".lstrip(".")
+        state.app.extensions.setdefault(STATE_KEY, {})["endpoint"] = endpoint
+
+    blueprint.record_once(remember_endpoint)
+    return blueprint
+
+
+def feedback_url(return_to: str | None = None) -> str:
+    """Where the phase banner links: ``HAVEN_FEEDBACK_URL``, else the mounted form.
+
+    ``return_to`` (the page the person is on) is passed along so the thank-you
+    page can lead back to it; it is left off on the feedback page itself.
+    """
+    configured = current_app.config["HAVEN_FEEDBACK_URL"]
+    if configured:
+        base = str(configured)
+    else:
+        endpoint = current_app.extensions.get(STATE_KEY, {}).get("endpoint")
+        base = url_for(endpoint) if endpoint else DEFAULT_URL
+    path = clean_return_to(return_to)
+    if not path or not base.startswith("/") or (has_request_context() and _is_feedback_page()):
+        return base
+    return f"{base}?{RETURN_FIELD}={quote(path, safe='/')}"
+
+
+def _is_feedback_page() -> bool:
+    endpoint = current_app.extensions.get(STATE_KEY, {}).get("endpoint")
+    return bool(endpoint) and request.blueprint == endpoint.rsplit(".", 1)[0]
+
+
+def rate_limit_store(app: Any = None) -> RateLimitStore:
+    """The store that counts posts: ``HAVEN_FEEDBACK_RATE_LIMIT_STORE`` or one in memory."""
+    app = app or current_app
+    configured: RateLimitStore | None = app.config["HAVEN_FEEDBACK_RATE_LIMIT_STORE"]
+    if configured is not None:
+        return configured
+    state = app.extensions.setdefault(STATE_KEY, {})
+    store: RateLimitStore = state.setdefault("rate_limit_store", MemoryRateLimitStore())
+    return store
+
+
+def _no_store(body: str | BaseResponse, status: int | None = None) -> Response:
+    # What someone typed may be about their own safety: never let it be shown
+    # again from the cache after they leave (quick exit, shared device).
+    response = make_response(body)
+    if status is not None:
+        response.status_code = status
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+def _render_form(
+    template: str,
+    questions: tuple[Question, ...],
+    *,
+    status: int = 200,
+    text: str = "",
+    answers: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    return_to: str | None = None,
+    notice: dict[str, str] | None = None,
+) -> Response:
+    errors = errors or {}
+    # The summary lists errors in page order; each link's target is the field's id
+    # (for radios, the first radio), so following it moves focus to the field.
+    ordered = [name for name in (TEXT_FIELD, *(q.name for q in questions)) if name in errors]
+    page = render_template(
+        template,
+        text=text,
+        answers=answers or {},
+        errors=errors,
+        error_links=[{"text": errors[name], "href": f"#{name}"} for name in ordered],
+        questions=questions,
+        return_to=return_to,
+        notice=notice,
+        max_length=current_app.config["HAVEN_FEEDBACK_MAX_LENGTH"],
+        action=request.path,
+    )
+    return _no_store(page, status)
+
+
+def _parse_urlencoded(raw: bytes) -> dict[str, str]:
+    """First value of each field, decoding bytes that are not UTF-8 as U+FFFD.
+
+    Werkzeug keeps such bytes as literal ``%ED%A0`` text, which would store
+    something the person never typed; U+FFFD is refused by validation instead.
+    """
+    values: dict[str, str] = {}
+    for pair in raw.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        key = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        if key and key not in values:
+            values[key] = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8", "replace")
+    return values
+
+
+def _first_values(questions: tuple[Question, ...]) -> dict[str, str]:
+    """The fields the form knows, first value each; anything else is ignored."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        form: Any = _parse_urlencoded(request.get_data(cache=True))
+    else:
+        form = request.form
+    names = (TEXT_FIELD, RETURN_FIELD, HONEYPOT_FIELD, *(q.name for q in questions))
+    values = {}
+    for name in names:
+        value = form.get(name)
+        values[name] = value if isinstance(value, str) else ""
+    return values
+
+
+def _client_key() -> str:
+    # Behind a proxy every request comes from the proxy: see docs/feedback.md
+    # (werkzeug's ProxyFix) so that remote_addr is the real client.
+    return f"feedback:{request.remote_addr or 'unknown'}"
+
+
+def _form_view(template: str) -> Response:
+    config = current_app.config
+    questions = parse_questions(config["HAVEN_FEEDBACK_QUESTIONS"])
+    max_length = config["HAVEN_FEEDBACK_MAX_LENGTH"]
+    if request.method == "GET":
+        return _render_form(
+            template, questions, return_to=clean_return_to(request.args.get(RETURN_FIELD))
+        )
+
+    # Our own limit, unless the site has set a stricter one for the whole app.
+    site_limit = config.get("MAX_CONTENT_LENGTH")
+    limit = max_request_bytes(config)
+    request.max_content_length = min(limit, site_limit) if site_limit else limit
+    try:
+        form = _first_values(questions)
+    except RequestEntityTooLarge:
+        return _render_form(
+            template,
+            questions,
+            status=413,
+            errors={TEXT_FIELD: TOO_LARGE.format(max_length=max_length)},
+        )
+
+    rate = parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
+    if rate is not None and not rate_limit_store().hit(_client_key(), rate.limit, rate.window):
+        submission = validate_submission(form, questions, max_length)
+        response = _render_form(
+            template,
+            questions,
+            status=429,
+            text=submission.text,
+            answers=submission.answers,
+            return_to=submission.return_to,
+            notice={
+                "title": NOT_SENT,
+                "text": RATE_LIMITED.format(wait=_WAITS.get(rate.window, "a while")),
+            },
+        )
+        response.headers["Retry-After"] = str(int(rate.window))
+        return response
+
+    submission = validate_submission(form, questions, max_length)
+    if not csrf_is_valid():
+        # The re-rendered form carries a fresh token; a real problem with the
+        # text says more than "timed out", so it wins.
+        errors = {TEXT_FIELD: TIMED_OUT, **submission.errors}
+        return _render_form(
+            template,
+            questions,
+            status=400,
+            text=submission.text,
+            answers=submission.answers,
+            errors=errors,
+            return_to=submission.return_to,
+        )
+
+    if form[HONEYPOT_FIELD]:
+        # Only bots fill the hidden field. Pretend it worked so they learn nothing.
+        log.info("feedback honeypot filled; nothing stored")
+        return _thanks_redirect(submission.return_to)
+
+    if not submission.is_valid:
+        return _render_form(
+            template,
+            questions,
+            status=400,
+            text=submission.text,
+            answers=submission.answers,
+            errors=submission.errors,
+            return_to=submission.return_to,
+        )
+
+    try:
+        stored = save_feedback(
+            get_engine(), submission.text, submission.answers, submission.return_to
+        )
+    except SQLAlchemyError:
+        log.exception("could not store feedback")
+        return _render_form(
+            template,
+            questions,
+            status=503,
+            text=submission.text,
+            answers=submission.answers,
+            return_to=submission.return_to,
+            notice={"title": NOT_SENT, "text": TECHNICAL_PROBLEM},
+        )
+    run_sinks(stored, config["HAVEN_FEEDBACK_SINKS"])
+    return _thanks_redirect(submission.return_to)
+
+
+def _thanks_redirect(return_to: str | None) -> Response:
+    target = url_for(".thanks")
+    if return_to:
+        target += f"?{RETURN_FIELD}={quote(return_to, safe='/')}"
+    return _no_store(redirect(target, code=303))

@@ -1,0 +1,98 @@
+"""The feedback service on a real PostgreSQL (for sites on several servers).
+
+Skipped unless ``HAVEN_TEST_POSTGRES_URL`` names a database these tests may
+empty, e.g. ``postgresql+psycopg://haven@127.0.0.1:54329/haven_test``.
+``scripts/test-postgres.sh`` starts a throwaway local server (Debian's
+package) and runs this file against it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from demo_app import create_app
+from flask_haven.db import get_engine
+from flask_haven.feedback import feedback_table, save_feedback
+from flask_haven.testing.plugin import LiveServer
+
+from .feedback_helpers import post_feedback, stored
+from .test_feedback_concurrency import POSTS_PER_THREAD, THREADS, client_posts
+
+POSTGRES_URL = os.environ.get("HAVEN_TEST_POSTGRES_URL")
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="set HAVEN_TEST_POSTGRES_URL to a disposable database to run the PostgreSQL tests "
+    "(scripts/test-postgres.sh starts one locally and runs them)",
+)
+
+
+@pytest.fixture
+def pg_app(tmp_path: Path) -> Iterator[Flask]:
+    pytest.importorskip("psycopg", reason="the PostgreSQL tests need psycopg (pip install psycopg)")
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path,
+            "HAVEN_DATABASE_URL": POSTGRES_URL,
+            "HAVEN_FEEDBACK_RATE_LIMIT": None,
+        }
+    )
+    with app.app_context():
+        engine = get_engine()
+        feedback_table.drop(engine, checkfirst=True)
+        feedback_table.create(engine)
+    yield app
+    with app.app_context():
+        feedback_table.drop(get_engine(), checkfirst=True)
+        get_engine().dispose()
+
+
+def test_engine_is_postgresql(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        assert get_engine().dialect.name == "postgresql"
+
+
+def test_form_post_is_stored_with_unicode_and_answers(pg_app: Flask) -> None:
+    text = "Très bien \u2013 🚲 and <b>tags</b> stay text\nsecond line"
+    response = post_feedback(pg_app.test_client(), text, satisfaction="satisfied", return_to="/x")
+    assert response.status_code == 303
+    (item,) = stored(pg_app)
+    assert (item.text, item.answers, item.return_to) == (text, {"satisfaction": "satisfied"}, "/x")
+    assert item.created_at.tzinfo is not None and item.created_at.utcoffset().seconds == 0
+
+
+def test_export_since_compares_in_utc(pg_app: Flask) -> None:
+    with pg_app.app_context():
+        engine = get_engine()
+        save_feedback(engine, "early", {}, None, now=datetime(2026, 11, 23, 23, 30, tzinfo=UTC))
+        save_feedback(engine, "late", {}, None, now=datetime(2026, 11, 24, 0, 30, tzinfo=UTC))
+    result = pg_app.test_cli_runner().invoke(
+        args=["haven", "export-feedback", "--format", "json", "--since", "2026-11-24"]
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert [i["text"] for i in items] == ["late"]
+    assert items[0]["created_at"] == "2026-11-24T00:30:00+00:00"
+
+
+def test_concurrent_posts_are_stored_exactly_once(pg_app: Flask) -> None:
+    server = LiveServer(pg_app).start()
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            batches = list(pool.map(lambda w: client_posts(server.url, w), range(THREADS)))
+    finally:
+        server.stop()
+    sent = [text for batch in batches for text, _ in batch]
+    assert {status for batch in batches for _, status in batch} == {303}
+    items = stored(pg_app)
+    assert len(items) == len(sent) == THREADS * POSTS_PER_THREAD
+    assert sorted(i.text for i in items) == sorted(sent)
