@@ -25,7 +25,7 @@ from demo_app import create_app
 from flask_haven import assets
 
 from ..pages import all_pages
-from .forms import CONSENT_COOKIE, consent_post, cookies_from, feedback_post, needs
+from .forms import CONSENT_COOKIE, consent_post, cookies_from, feedback_post
 
 CONCURRENCY = 16
 
@@ -111,17 +111,19 @@ def test_burst_of_consent_posts_feedback_posts_and_pages(
 ) -> None:
     """Concurrent no-JS posts through both workers: each one stored once, none lost."""
     app = create_app({"INSTANCE_PATH": str(instance)})
-    needs(app, "haven_consent.save")
-    needs(app, "feedback.form")
-    assert app.config["HAVEN_CONSENT_LOG"], "the demo logs consent; this test counts the log"
+    has_consent = "haven_consent.save" in app.view_functions
+    has_feedback = "feedback.form" in app.view_functions
+    if not (has_consent or has_feedback):
+        pytest.skip("neither the cookie nor the feedback component is in this checkout yet")
     run = uuid.uuid4().hex[:8]
     texts = [f"Load test {run} number {i}: the opening times table helped." for i in range(40)]
-    jobs = (
-        [consent_post("accept")] * 30
-        + [consent_post("reject")] * 30
-        + [feedback_post(text) for text in texts]
-        + [servers.get(path) for path in ("/", "/cookies", "/feedback")] * 20
-    )
+    jobs = [servers.get(path) for path in ("/", "/components/")] * 20
+    if has_consent:
+        assert app.config["HAVEN_CONSENT_LOG"], "the demo logs consent; this test counts the log"
+        jobs += [consent_post("accept")] * 30 + [consent_post("reject")] * 30
+        jobs += [servers.get("/cookies")] * 20
+    if has_feedback:
+        jobs += [feedback_post(text) for text in texts] + [servers.get("/feedback")] * 20
     random.Random(9).shuffle(jobs)
     result = servers.burst(post_server, jobs, concurrency=12, time_limit=90)
     assert not result.errors, result.errors[:5]
@@ -132,26 +134,30 @@ def test_burst_of_consent_posts_feedback_posts_and_pages(
         r for r in result.replies if r.headers.get("location", "").endswith("/feedback/thanks")
     ]
     pages = [r for r in result.replies if r.status == 200]
-    assert len(consent_replies) == 60, result.statuses()
-    assert len(feedback_replies) == 40, result.statuses()
-    assert len(pages) == 60, result.statuses()
+    assert len(consent_replies) == (60 if has_consent else 0), result.statuses()
+    assert len(feedback_replies) == (40 if has_feedback else 0), result.statuses()
+    assert len(pages) == 40 + 20 * has_consent + 20 * has_feedback, result.statuses()
     assert all(r.status == 303 for r in consent_replies + feedback_replies)
 
-    # Every consent cookie names its log record; every record is named by one cookie.
-    cookie_fields = [cookies_from(r)[CONSENT_COOKIE].split(".") for r in consent_replies]
-    ids = Counter(fields[4] for fields in cookie_fields)
-    assert all(count == 1 for count in ids.values()), "two people were given one record id"
     with sqlite3.connect(instance / "haven.sqlite3") as db:
-        logged = dict(db.execute("SELECT id, choices FROM haven_consent_log").fetchall())
-        stored = Counter(
-            text
-            for (text,) in db.execute("SELECT text FROM haven_feedback")
-            if f"Load test {run} " in text
-        )
-    assert set(ids) <= set(logged), "a consent cookie names a record that was not logged"
-    for fields in cookie_fields:
-        choices = json.loads(logged[fields[4]])
-        allowed = fields[3] != "-"
-        assert set(choices.values()) == {allowed}, (fields, choices)
-    assert Counter(json.loads(logged[i])["analytics"] for i in ids) == {True: 30, False: 30}
-    assert stored == Counter(texts), "feedback lost or stored twice"
+        if has_consent:
+            logged = dict(db.execute("SELECT id, choices FROM haven_consent_log").fetchall())
+        if has_feedback:
+            stored = Counter(
+                text
+                for (text,) in db.execute("SELECT text FROM haven_feedback")
+                if f"Load test {run} " in text
+            )
+    if has_feedback:
+        assert stored == Counter(texts), "feedback lost or stored twice"
+    if has_consent:
+        # Every consent cookie names its log record; every record is named by one cookie.
+        cookie_fields = [cookies_from(r)[CONSENT_COOKIE].split(".") for r in consent_replies]
+        ids = Counter(fields[4] for fields in cookie_fields)
+        assert all(count == 1 for count in ids.values()), "two people were given one record id"
+        assert set(ids) <= set(logged), "a consent cookie names a record that was not logged"
+        for fields in cookie_fields:
+            choices = json.loads(logged[fields[4]])
+            allowed = fields[3] != "-"
+            assert set(choices.values()) == {allowed}, (fields, choices)
+        assert Counter(json.loads(logged[i])["analytics"] for i in ids) == {True: 30, False: 30}
