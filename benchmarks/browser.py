@@ -1,4 +1,4 @@
-"""Layout shift on every demo page, in Chromium, with median and p95 over runs.
+"""Layout shift on every demo page, and the cookie banner's accept latency, in Chromium.
 
 Each run opens the page in a fresh tab, waits for ``load`` and two animation
 frames (the bundle has started the components by then), and sums the
@@ -11,6 +11,7 @@ server or not at all, and nothing is inserted above content later.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -30,12 +31,22 @@ CLS_PROBE = """async () => {
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
   return await new Promise((resolve) => {
     let total = 0
+    const shifted = []
+    const describe = (node) => !node ? '?' : node.nodeType !== 1 ? node.nodeName
+      : node.nodeName.toLowerCase() + (node.id ? '#' + node.id : '') +
+        (node.classList.length ? '.' + [...node.classList].join('.') : '')
     const add = (entries) => {
-      for (const entry of entries) if (!entry.hadRecentInput) total += entry.value
+      for (const entry of entries) {
+        if (entry.hadRecentInput) continue
+        total += entry.value
+        for (const source of entry.sources || []) shifted.push(describe(source.node))
+      }
     }
     const observer = new PerformanceObserver((list) => add(list.getEntries()))
     observer.observe({ type: 'layout-shift', buffered: true })
-    setTimeout(() => { add(observer.takeRecords()); observer.disconnect(); resolve(total) }, 100)
+    setTimeout(() => {
+      add(observer.takeRecords()); observer.disconnect(); resolve({ total, shifted })
+    }, 100)
   })
 }"""
 
@@ -51,6 +62,7 @@ class PageShift:
     viewport: str
     summary: Summary
     worst: float
+    shifted: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -76,7 +88,30 @@ def _no_setup(_context: Any, _base: str) -> None:
     return None
 
 
+def _accept_all(context: Any, base: str) -> None:
+    """Give consent to every category, as the banner's no-JS form would."""
+    page = context.request.get(base + "/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text())
+    if token is None:
+        raise RuntimeError("no CSRF token on / (is the cookie banner there?)")
+    reply = context.request.post(
+        base + "/_haven/consent",
+        form={"csrf_token": token.group(1), "cookies": "accept", "return_to": "/"},
+        max_redirects=0,
+    )
+    if reply.status != 303 or not any(c["name"] == "haven_consent" for c in context.cookies()):
+        raise RuntimeError(f"could not give consent: {reply.status}")
+
+
 DEFAULT_STATES: list[State] = [("no consent yet", _no_setup)]
+CONSENT_STATES: list[State] = [*DEFAULT_STATES, ("all cookies accepted", _accept_all)]
+
+
+def has_cookie_banner() -> bool:
+    """True when this checkout has the cookie consent component."""
+    from flask_haven.config import DEFAULTS
+
+    return "HAVEN_CONSENT_POLICY" in DEFAULTS
 
 
 def run_cls(
@@ -101,13 +136,65 @@ def run_cls(
                 setup(context, base)
                 page = context.new_page()
                 for path in paths:
-                    values = []
+                    values, shifted = [], set()
                     for _ in range(runs):
                         page.goto(path, wait_until="load")
-                        values.append(float(page.evaluate(CLS_PROBE)))
+                        result = page.evaluate(CLS_PROBE)
+                        values.append(float(result["total"]))
+                        shifted.update(result["shifted"])
+                    summary = summarise(path, values)
+                    worst = max(values)
                     results.append(
-                        PageShift(path, state, viewport, summarise(path, values), max(values))
+                        PageShift(path, state, viewport, summary, worst, tuple(sorted(shifted)))
                     )
                 context.close()
         browser.close()
     return results, version
+
+
+ACCEPT_PROBE = """() => {
+  const banner = document.querySelector('[data-module="haven-cookie-banner"]')
+  const confirmation = banner.querySelector('[data-haven-confirmation]')
+  let clickAt
+  banner.addEventListener('click', (event) => { clickAt = event.timeStamp }, { capture: true })
+  new MutationObserver(() => {
+    if (confirmation.hidden || clickAt === undefined || window.__havenAccept) return
+    const shown = performance.now() - clickAt
+    requestAnimationFrame(() => {
+      window.__havenAccept = { shown, frame: performance.now() - clickAt,
+                               focused: document.activeElement === confirmation }
+    })
+  }).observe(confirmation, { attributes: true, attributeFilter: ['hidden'] })
+}"""
+
+
+def run_accept(runs: int = 30) -> list[Summary]:
+    """Click "Accept additional cookies" on a fresh ``/`` ``runs`` times.
+
+    Measured from the click event to the confirmation being shown (the fetch
+    to the server, which stores the choice, included) and to the next frame.
+    """
+    from playwright.sync_api import sync_playwright
+
+    shown, frame = [], []
+    with serve() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_args(find_chromium()))  # type: ignore[arg-type]
+        for _ in range(runs):
+            context = browser.new_context(base_url=base)
+            page = context.new_page()
+            page.goto("/")
+            page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
+            page.evaluate(ACCEPT_PROBE)
+            page.get_by_role("button", name="Accept additional cookies").click()
+            page.wait_for_function("() => window.__havenAccept !== undefined")
+            result = page.evaluate("window.__havenAccept")
+            if not result["focused"]:
+                raise RuntimeError("the confirmation did not take focus")
+            shown.append(result["shown"])
+            frame.append(result["frame"])
+            context.close()
+        browser.close()
+    return [
+        summarise("click → confirmation shown (choice stored on the server)", shown),
+        summarise("click → next frame painted", frame),
+    ]
