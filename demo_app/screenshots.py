@@ -9,6 +9,7 @@ component page, the full-page preview and the news page itself, at phone
 from __future__ import annotations
 
 import argparse
+import logging
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,14 @@ PAGES = {
     "news-page": "/",
 }
 
+# Lazy previews below the fold would be blank in a full-page shot: load them all.
+LOAD_EVERY_FRAME = """() => Promise.all([...document.querySelectorAll('iframe')].map(f => {
+  f.loading = 'eager'
+  const doc = f.contentDocument
+  const loaded = doc && doc.readyState === 'complete' && doc.body && doc.body.childElementCount
+  return loaded ? null : new Promise(done => f.addEventListener('load', done))
+}))"""
+
 
 def take(out: Path) -> list[Path]:
     """Write every screenshot into ``out``; return their paths."""
@@ -33,6 +42,7 @@ def take(out: Path) -> list[Path]:
     from flask_haven.testing.plugin import LiveServer
 
     out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as instance:
         server = LiveServer(create_app({"INSTANCE_PATH": Path(instance)})).start()
@@ -46,15 +56,7 @@ def take(out: Path) -> list[Path]:
                     page = context.new_page()
                     for name, path in PAGES.items():
                         page.goto(path)
-                        # Lazy previews below the fold would be blank in a full-page shot.
-                        page.evaluate(
-                            """() => Promise.all([...document.querySelectorAll('iframe')].map(f => {
-                                 f.loading = 'eager'
-                                 return f.contentDocument && f.contentDocument.readyState === 'complete'
-                                   && f.contentDocument.body && f.contentDocument.body.childElementCount
-                                   ? null : new Promise(done => f.addEventListener('load', done))
-                               }))"""
-                        )
+                        page.evaluate(LOAD_EVERY_FRAME)
                         page.wait_for_load_state("networkidle")
                         target = out / f"{name}-{label}.png"
                         page.screenshot(path=str(target), full_page=True)

@@ -33,7 +33,11 @@ PREVIEWS = [
 ]
 # Each theme on one preview of every component, and on the whole news page.
 THEMED_PREVIEWS = [
-    *(f"/components/{c.name}/{c.examples[0].name}/preview?theme={t}" for c in COMPONENTS for t in THEMES),
+    *(
+        f"/components/{c.name}/{c.examples[0].name}/preview?theme={t}"
+        for c in COMPONENTS
+        for t in THEMES
+    ),
     *(f"/components/full-page/preview?theme={t}" for t in THEMES),
     "/components/full-page/preview?js=off",
 ]
@@ -41,7 +45,9 @@ THEMED_PREVIEWS = [
 
 def visit(page: Page, path: str) -> Page:
     response = page.goto(path)
-    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{path}: {response and response.status}"
+    )
     if "js=off" not in path:
         page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
     page.wait_for_load_state("load")
