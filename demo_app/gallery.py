@@ -37,7 +37,7 @@ from markupsafe import Markup, escape
 from flask_haven.assets import CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
 from flask_haven.security import DEFAULT_CSP
-from flask_haven.states import State, apply_state, get_state
+from flask_haven.states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
 
@@ -165,6 +165,8 @@ class ExampleView:
     macro_call: str
     html: str
     state: State | None
+    # Named in the YAML but registered by no code: previewed without it, and said so.
+    missing_state: str | None
 
 
 @gallery.route("/")
@@ -180,8 +182,9 @@ def component(name: str) -> str:
     theme = _theme()
     views = []
     for example in component.examples:
-        with apply_state(example.state, component.name) as context:
+        with apply_state(example.state, component.name, missing_ok=True) as context:
             html = component.html_source(example, **context)
+        state = find_state(example.state, component.name) if example.state else None
         views.append(
             ExampleView(
                 example=example,
@@ -193,7 +196,8 @@ def component(name: str) -> str:
                 ),
                 macro_call=component.macro_call(example),
                 html=html,
-                state=get_state(example.state, component.name) if example.state else None,
+                state=state,
+                missing_state=example.state if example.state and state is None else None,
             )
         )
     return render_template(
@@ -213,7 +217,7 @@ def preview(name: str, example_name: str) -> Response:
     if example is None:
         abort(404)
     theme = _theme()
-    with apply_state(example.state, component.name) as context:
+    with apply_state(example.state, component.name, missing_ok=True) as context:
         body = render_template(
             "gallery/preview.html",
             component=component,

@@ -73,13 +73,18 @@ def register_state(
     return add if setup is None else add(setup)
 
 
+def find_state(name: str, component: str | None = None) -> State | None:
+    """The state ``name`` for ``component`` (its own, else a shared one), or ``None``."""
+    return _REGISTRY.get((component, name)) or _REGISTRY.get((None, name))
+
+
 def get_state(name: str, component: str | None = None) -> State:
     """The state ``name`` for ``component`` (its own, else a shared one).
 
     Raises :class:`UnknownStateError` when nothing registered it, so a typo in
     a YAML file fails the tests instead of silently previewing the wrong thing.
     """
-    found = _REGISTRY.get((component, name)) or _REGISTRY.get((None, name))
+    found = find_state(name, component)
     if found is None:
         where = f" for {component!r}" if component else ""
         raise UnknownStateError(
@@ -95,15 +100,21 @@ def registered_states() -> tuple[State, ...]:
 
 
 @contextlib.contextmanager
-def apply_state(name: str | None, component: str | None = None) -> Iterator[dict[str, Any]]:
+def apply_state(
+    name: str | None, component: str | None = None, *, missing_ok: bool = False
+) -> Iterator[dict[str, Any]]:
     """Set up the state ``name`` (no-op for ``None``) and yield its template variables.
 
-    Must run inside a request context; whatever the setup patched is undone on exit.
+    Must run inside a request context; whatever the setup patched is undone on
+    exit. An unregistered ``name`` raises :class:`UnknownStateError`, or with
+    ``missing_ok`` is a no-op (the gallery then says so beside the preview).
     """
-    if name is None:
+    state = None if name is None else find_state(name, component)
+    if state is None:
+        if name is not None and not missing_ok:
+            get_state(name, component)  # raises, with the message
         yield {}
         return
-    state = get_state(name, component)
     with contextlib.ExitStack() as stack:
         result = state.setup()
         if hasattr(result, "__enter__") and hasattr(result, "__exit__"):
