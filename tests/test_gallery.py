@@ -53,8 +53,10 @@ def test_register_state_works_as_a_decorator_and_from_the_catalogue(app: Flask) 
 
     assert get_state("quiet").setup is quiet, "the decorator returns the function unchanged"
     assert catalogue_register_state is register_state
-    with app.test_request_context("/"), apply_state("quiet") as context:
-        assert context == {} and g.quiet is True
+    with app.test_request_context("/"):
+        with apply_state("quiet") as context:
+            assert context == {} and g.quiet is True
+        assert "quiet" not in g, "a state's flags on g do not outlive it"
     assert get_state("quiet").description == "Hushed."
 
 

@@ -12,8 +12,9 @@ the component's Python code registers what that name means::
         return {"consent_saved": True}  # extra template variables
 
 A setup runs inside the preview's request (so it may read ``flask.request``
-and set ``flask.g``) and returns either a mapping of template variables (or
-``None``), or a context manager, entered around the render, that yields one.
+and set ``flask.g``; ``g`` is put back as it was afterwards) and returns
+either a mapping of template variables (or ``None``), or a context manager,
+entered around the render, that yields one.
 A context manager suits states that must patch something and undo it, such as
 making storage fail. Two template variables mean something to the gallery's
 preview page: ``html_classes`` and ``body_classes`` (lists of class names
@@ -29,6 +30,8 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from flask import g
 
 Setup = Callable[[], Any]
 S = TypeVar("S", bound=Setup)
@@ -116,6 +119,7 @@ def apply_state(
         yield {}
         return
     with contextlib.ExitStack() as stack:
+        stack.callback(_restore_g, dict(vars(g._get_current_object())))
         result = state.setup()
         if hasattr(result, "__enter__") and hasattr(result, "__exit__"):
             result = stack.enter_context(result)
@@ -125,6 +129,15 @@ def apply_state(
                 f"got {type(result).__name__}"
             )
         yield dict(result or {})
+
+
+def _restore_g(saved: dict[str, Any]) -> None:
+    # A state may set flags on ``g``; the gallery renders several examples in
+    # one request, so one example's state must not leak into the next, nor
+    # into the gallery page around them.
+    namespace = vars(g._get_current_object())
+    namespace.clear()
+    namespace.update(saved)
 
 
 # -- states of the components that have no Python module of their own ------------
