@@ -45,3 +45,11 @@ benchmark: $(STAMP) browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: docs screenshots
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m demo_app.screenshots

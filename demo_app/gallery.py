@@ -1,16 +1,115 @@
-"""The designers' gallery: every component, every example, driven by the YAML files."""
+"""The designers' gallery: every component, every example, driven by the YAML files.
+
+Pages (all under ``/components/``):
+
+- ``/`` the components, each with a one-line purpose;
+- ``/<name>/`` one component: every example live, its Jinja and HTML (with
+  copy buttons when JavaScript runs), its parameters and accessibility notes;
+- ``/<name>/<example>/preview`` one example alone, for review and the tests;
+- ``/full-page/`` the news page at phone, tablet and desktop widths;
+- ``/themes/`` the sample themes side by side, and how to theme.
+
+Previews take ``?theme=<name>`` (one of :data:`THEMES`) and the full-page
+preview ``?js=off``. An example's ``state:`` is set up server-side through
+:mod:`flask_haven.states`, so no designer has to fiddle with cookies.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, render_template
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup, escape
+
+from flask_haven.assets import CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
+from flask_haven.security import DEFAULT_CSP
+from flask_haven.states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
 
-# Previews are shown in iframes on the component pages, so (unlike every other
+# Previews are shown in iframes on the gallery pages, so (unlike every other
 # page) they may be framed by this same site.
 PREVIEW_FRAME_HEADERS = {"X-Frame-Options": "SAMEORIGIN"}
+
+# The demo site's own static folder (the repository's static/), where the sample themes live.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A sample theme: a stylesheet in the demo's ``static/themes/`` that sets ``--haven-*``."""
+
+    name: str
+    title: str
+    description: str
+    stylesheet: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The theme's CSS, to show as the "how to" example."""
+        if self.stylesheet is None:
+            return ""
+        return (STATIC_DIR / self.stylesheet).read_text(encoding="utf-8")
+
+    def tokens(self) -> dict[str, str]:
+        """The custom properties the theme sets, name -> value."""
+        return parse_tokens(self.source)
+
+
+THEMES: dict[str, Theme] = {
+    theme.name: theme
+    for theme in (
+        Theme("default", "Default", "The library's own colours, fonts and spacing."),
+        Theme(
+            "high-contrast",
+            "High contrast",
+            "Black on white, no tinted surfaces, strong borders.",
+            "themes/high-contrast.css",
+        ),
+        Theme(
+            "brand",
+            "Sample brand",
+            "A charity's purple, another font stack and roomier spacing.",
+            "themes/brand.css",
+        ),
+    )
+}
+
+WIDTHS = (("Phone", 320), ("Tablet", 768), ("Desktop", 1200))
+
+_TOKEN = re.compile(r"(--haven-[a-z0-9-]+)\s*:\s*([^;]+);")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def parse_tokens(css: str) -> dict[str, str]:
+    """``--haven-*`` declarations in the first ``:root`` rule of ``css``."""
+    match = re.search(r":root\s*\{([^}]*)\}", css)
+    return dict(_TOKEN.findall(match.group(1))) if match else {}
+
+
+def default_tokens() -> dict[str, str]:
+    """The theme tokens and their defaults, read from core.css (so they cannot drift)."""
+    return parse_tokens((CORE_DIR / "core.css").read_text(encoding="utf-8"))
+
+
+@gallery.app_template_filter("code_spans")
+def code_spans(text: str) -> Markup:
+    """Escape ``text`` and show its `backticked` parts as code, as in the YAML files."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))  # noqa: S704
 
 
 def _component_or_404(name: str) -> Component:
@@ -18,6 +117,56 @@ def _component_or_404(name: str) -> Component:
     if component is None:
         abort(404)
     return component
+
+
+def _theme() -> Theme:
+    """The theme asked for by ``?theme=``; an unknown one is a 404, like an unknown page."""
+    name = request.args.get("theme", "default")
+    theme = THEMES.get(name)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+def _js_off() -> bool:
+    value = request.args.get("js", "on")
+    if value not in ("on", "off"):
+        abort(404)
+    return value == "off"
+
+
+def _frameable(body: str) -> Response:
+    """A preview response that this site's own gallery pages may frame."""
+    response = make_response(body)
+    csp = current_app.config["HAVEN_CSP"] or DEFAULT_CSP
+    response.headers["Content-Security-Policy"] = csp.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    response.headers.update(PREVIEW_FRAME_HEADERS)
+    return response
+
+
+def _query(theme: Theme, js_off: bool = False) -> dict[str, Any]:
+    """URL arguments that keep the current switches (defaults are left out)."""
+    args: dict[str, Any] = {}
+    if theme.name != "default":
+        args["theme"] = theme.name
+    if js_off:
+        args["js"] = "off"
+    return args
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    """What the component page shows for one example."""
+
+    example: Example
+    preview_url: str
+    macro_call: str
+    html: str
+    state: State | None
+    # Named in the YAML but registered by no code: previewed without it, and said so.
+    missing_state: str | None
 
 
 @gallery.route("/")
@@ -28,28 +177,98 @@ def index() -> str:
 
 @gallery.route("/<name>/")
 def component(name: str) -> str:
-    """One component: every example live, with its code and parameters."""
+    """One component: every example live, with its code, parameters and notes."""
     component = _component_or_404(name)
-    return render_template("gallery/component.html", component=component)
+    theme = _theme()
+    views = []
+    for example in component.examples:
+        with apply_state(example.state, component.name, missing_ok=True) as context:
+            html = component.html_source(example, **context)
+        state = find_state(example.state, component.name) if example.state else None
+        views.append(
+            ExampleView(
+                example=example,
+                preview_url=url_for(
+                    "gallery.preview",
+                    name=component.name,
+                    example_name=example.name,
+                    **_query(theme),
+                ),
+                macro_call=component.macro_call(example),
+                html=html,
+                state=state,
+                missing_state=example.state if example.state and state is None else None,
+            )
+        )
+    return render_template(
+        "gallery/component.html",
+        component=component,
+        examples=views,
+        themes=THEMES.values(),
+        theme=theme,
+    )
 
 
 @gallery.route("/<name>/<example_name>/preview")
 def preview(name: str, example_name: str) -> Response:
     """One example alone on a plain page, for visual review and for the tests."""
     component = _component_or_404(name)
-    example: Example | None = component.example(example_name)
+    example = component.example(example_name)
     if example is None:
         abort(404)
-    response = make_response(
-        render_template("gallery/preview.html", component=component, example=example)
-    )
-    from flask import current_app
+    theme = _theme()
+    with apply_state(example.state, component.name, missing_ok=True) as context:
+        body = render_template(
+            "gallery/preview.html",
+            component=component,
+            example=example,
+            theme=theme,
+            state_context=context,
+            **context,
+        )
+    return _frameable(body)
 
-    from flask_haven.security import DEFAULT_CSP
 
-    csp = current_app.config["HAVEN_CSP"] or DEFAULT_CSP
-    response.headers["Content-Security-Policy"] = csp.replace(
-        "frame-ancestors 'none'", "frame-ancestors 'self'"
+@gallery.route("/full-page/")
+def full_page() -> str:
+    """The news page at phone, tablet and desktop widths, with JavaScript on or off."""
+    theme = _theme()
+    js_off = _js_off()
+    return render_template(
+        "gallery/full-page.html",
+        preview_url=url_for("gallery.full_page_preview", **_query(theme, js_off)),
+        widths=WIDTHS,
+        themes=THEMES.values(),
+        theme=theme,
+        js_off=js_off,
     )
-    response.headers.update(PREVIEW_FRAME_HEADERS)
-    return response
+
+
+@gallery.route("/full-page/preview")
+def full_page_preview() -> Response:
+    """The news page (``/``) itself, frameable, in a theme, optionally without JavaScript."""
+    theme = _theme()
+    # Read by the layout: it leaves the flask-haven script out, so the page is
+    # exactly what a browser with JavaScript off gets.
+    g.haven_without_js = _js_off()
+    return _frameable(render_template("gallery/full-page-preview.html", theme=theme))
+
+
+@gallery.route("/themes/")
+def themes() -> str:
+    """The sample themes side by side, and how to make one."""
+    defaults = default_tokens()
+    rows: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "default": value,
+            "themes": {t.name: t.tokens().get(name) for t in THEMES.values()},
+        }
+        for name, value in defaults.items()
+    ]
+    return render_template(
+        "gallery/themes.html",
+        themes=THEMES.values(),
+        rows=rows,
+        brand=THEMES["brand"],
+    )

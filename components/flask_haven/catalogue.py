@@ -19,6 +19,7 @@ from flask import render_template_string
 from markupsafe import Markup
 
 from .assets import COMPONENTS_DIR
+from .states import register_state as register_state
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -81,14 +82,18 @@ class Component:
             lines += [f"{{% call {call} %}}", example.caller.rstrip(), "{% endcall %}"]
         return "\n".join(lines)
 
-    def render(self, example: Example) -> Markup:
-        """Render ``example`` through the macro, in the current app context."""
-        # Safe: the template is our macro call, and the macro escapes its params.
-        return Markup(render_template_string(self.macro_call(example)))  # noqa: S704
+    def render(self, example: Example, **context: Any) -> Markup:
+        """Render ``example`` through the macro, in the current app context.
 
-    def html_source(self, example: Example) -> str:
+        ``context`` adds template variables, such as those of the example's
+        state (see :func:`flask_haven.states.apply_state`).
+        """
+        # Safe: the template is our macro call, and the macro escapes its params.
+        return Markup(render_template_string(self.macro_call(example), **context))  # noqa: S704
+
+    def html_source(self, example: Example, **context: Any) -> str:
         """The HTML ``example`` renders to, as plain text to show (escaped) as code."""
-        return str(self.render(example)).strip()
+        return str(self.render(example, **context)).strip()
 
 
 def _jinja_literal(value: Any) -> str:
