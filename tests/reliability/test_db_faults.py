@@ -215,3 +215,44 @@ def test_cookies_page_post_shows_the_error_and_saves_nothing(
     assert_no_consent_cookie(client, response)
     assert row_counts(db) == before
     assert_site_still_serves(client)
+
+
+def test_read_only_database_under_load_keeps_pages_coming(tmp_path: Path) -> None:
+    """gunicorn, two workers, the database read-only: every post fails cleanly
+    (503 with the notice, or the banner's redirect back), every page loads."""
+    from benchmarks import servers
+
+    from .forms import consent_post, feedback_post
+
+    instance = tmp_path / "instance"
+    healthy = create_app({"INSTANCE_PATH": str(instance)})
+    with healthy.app_context():
+        get_engine().dispose()
+    has_consent = "haven_consent.save" in healthy.view_functions
+    has_feedback = "feedback.form" in healthy.view_functions
+    if not (has_consent or has_feedback):
+        pytest.skip("neither the cookie nor the feedback component is in this checkout yet")
+    db = instance / "haven.sqlite3"
+    before = row_counts(db)
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "HAVEN_DATABASE_URL": f"sqlite:///file:{db}?mode=ro&uri=true",
+        "HAVEN_FEEDBACK_RATE_LIMIT": None,
+    }
+    jobs = [servers.get(path) for path in ("/", "/components/")] * 15
+    if has_feedback:
+        jobs += [feedback_post(f"Read-only test {i}") for i in range(15)]
+    if has_consent:
+        jobs += [consent_post("accept")] * 15
+    with servers.gunicorn(config, workers=2) as server:
+        result = servers.burst(server, jobs, concurrency=8, time_limit=60)
+    assert not result.errors, result.errors[:3]
+    statuses = result.statuses()
+    assert statuses.get(200) == 30, statuses
+    assert statuses.get(503, 0) == (15 if has_feedback else 0), statuses
+    assert statuses.get(303, 0) == (15 if has_consent else 0), statuses
+    for reply in result.replies:
+        if reply.status == 503:
+            assert TECHNICAL_PROBLEM.encode() in reply.body
+        assert CONSENT_COOKIE not in " ".join(reply.set_cookies)
+    assert row_counts(db) == before
