@@ -14,11 +14,13 @@ Two measures:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import timeit
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import servers
 
@@ -99,6 +101,15 @@ def run_server(
     ]
 
 
+def _state(name: str | None, component: str) -> Any:
+    """The example's state (``flask_haven.states``), where this checkout has states."""
+    try:
+        from flask_haven.states import apply_state
+    except ImportError:
+        return contextlib.nullcontext({})
+    return apply_state(name, component, missing_ok=True)
+
+
 @dataclass(frozen=True)
 class MacroResult:
     """Median time to render one YAML example through its macro."""
@@ -116,12 +127,15 @@ def run_macros(repeat: int = 5, number: int = 200) -> list[MacroResult]:
     results = []
     with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
         app = create_app({"INSTANCE_PATH": str(Path(tmp) / "instance")})
-        with app.test_request_context("/"):
-            for component in load_components():
-                for example in component.examples:
+        for component in load_components():
+            for example in component.examples:
+                # Each example in its own request, with its server-side state (if any).
+                with app.test_request_context("/"), _state(example.state, component.name) as ctx:
                     template = app.jinja_env.from_string(component.macro_call(example))
-                    template.render()  # warm: imports the macro template once
-                    times = timeit.repeat(template.render, repeat=repeat, number=number)
+                    template.render(**ctx)  # warm: imports the macro template once
+                    times = timeit.repeat(
+                        lambda t=template, c=ctx: t.render(**c), repeat=repeat, number=number
+                    )
                     per_call = sorted(times)[len(times) // 2] / number
                     results.append(MacroResult(component.name, example.name, per_call * 1e6))
     return results
