@@ -41,7 +41,7 @@ class Plan:
     lighthouse_pages: int
 
 
-FULL = Plan(exits=60, requests=1000, rounds=3, macro_number=500, cls_runs=5, accepts=40,
+FULL = Plan(exits=60, requests=1000, rounds=5, macro_number=500, cls_runs=5, accepts=40,
             all_pages=True, lighthouse_pages=3)  # fmt: skip
 QUICK = Plan(exits=5, requests=200, rounds=1, macro_number=50, cls_runs=1, accepts=3,
              all_pages=False, lighthouse_pages=1)  # fmt: skip
