@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, render_template
 from flask_haven import Haven
+from flask_haven.consent import cookie_settings_view
 
 from .gallery import gallery
 
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_SERVICE_NAME": "Northfield Council",
+    "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
+    "HAVEN_CONSENT_LOG": True,
 }
 
 
@@ -51,7 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
     # --- cookie consent (issue 4): demo routes and policy here ---
-    #
+    app.add_url_rule(
+        "/cookies", "cookies", cookie_settings_view("cookies.html"), methods=["GET", "POST"]
+    )
     #
     # --- phase banner and feedback (issue 5): demo routes here ---
     #

@@ -77,7 +77,13 @@ class Haven:
         app.jinja_env.globals["csrf_token"] = csrf_token
 
         # --- cookie consent (issue 4): register here ---
-        #
+        from .consent import manager as consent_manager
+        from .consent import views as consent_views
+
+        app.extensions["haven_consent"] = consent_manager.ConsentManager(app)
+        consent_views.register(app, app.config["HAVEN_URL_PREFIX"])
+        self.consent = consent_manager.consent
+        app.jinja_env.globals["haven_consent_script"] = consent_manager.consent.script
         #
         # --- phase banner and feedback (issue 5): register here ---
         #

@@ -1,0 +1,128 @@
+;(function(){'use strict'
+var factories={}
+function isSupported(){return'classList'in document.documentElement&&typeof document.querySelectorAll==='function'&&typeof Object.assign==='function'&&typeof window.addEventListener==='function'}
+function register(name,factory){factories[name]=factory}
+function initAll(scope){if(!isSupported())return
+document.body.classList.add('haven-js-enabled')
+var root=scope||document
+Object.keys(factories).forEach(function(name){root.querySelectorAll('[data-module="'+name+'"]').forEach(function(element){if(element.hasAttribute('data-haven-init'))return
+element.setAttribute('data-haven-init','')
+try{factories[name](element,haven)}catch(error){if(window.console)window.console.error(error)}})})}
+function readConfig(element,defaults){var config=Object.assign({},defaults)
+Object.keys(defaults).forEach(function(key){if(key in element.dataset)config[key]=element.dataset[key]})
+return config}
+var haven=window.haven=window.haven||{}
+haven.register=register
+haven.initAll=initAll
+haven.readConfig=readConfig
+Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
+var TIMEOUT_MS=10000
+function allows(category){if(category==='essential')return true
+var match=document.cookie.match(/(?:^|;\s*)haven_consent="?([^;"]*)/)
+var parts=match?match[1].split('.'):[]
+return parts.length===6&&parts[0]==='1'&&parts[3].split('~').indexOf(category)>-1}
+function runScripts(){document.querySelectorAll('script[type="text/plain"][data-haven-consent]').forEach(function(inert){var category=inert.getAttribute('data-haven-consent')
+if(!allows(category))return
+var script=document.createElement('script')
+script.src=inert.src
+script.setAttribute('data-haven-consent',category)
+inert.parentNode.replaceChild(script,inert)})}
+function toRegExp(pattern){return new RegExp('^'+pattern.replace(/[.+?^${}()|[\]\\]/g,'\\$&').replace(/\*/g,'.*')+'$')}
+function clear(patterns){var tests=patterns.map(toRegExp)
+var host=location.hostname.split('.')
+var segments=location.pathname.split('/')
+document.cookie.split(';').forEach(function(pair){var name=pair.split('=')[0].trim()
+if(!tests.some(function(test){return test.test(name)}))return
+var domains=['']
+for(var i=0;i<host.length-1;i++)domains.push(';domain=.'+host.slice(i).join('.'))
+segments.forEach(function(segment,index){var path=segments.slice(0,index+1).join('/')||'/'
+domains.forEach(function(domain){document.cookie=name+'=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path='+path+domain})})})}
+function changed(data){clear(data.clear||[])
+runScripts()
+document.dispatchEvent(new CustomEvent('haven:consent-change',{detail:{choices:data.choices}}))}
+function send(form,button){var body=new FormData(form)
+if(button&&button.name)body.append(button.name,button.value)
+var controller=new AbortController()
+var timer=setTimeout(function(){controller.abort()},TIMEOUT_MS)
+function done(){clearTimeout(timer)}
+return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json'},signal:controller.signal}).then(function(response){done()
+if(!response.ok)throw response
+return response.json()},function(error){done()
+throw error})}
+function showError(root){var slot=root.querySelector('[data-haven-error]')
+slot.innerHTML=''
+slot.appendChild(root.querySelector('template[data-haven-error-template]').content.cloneNode(true))}
+function startBanner(root){var question=root.querySelector('.haven-cookie-banner__question')
+var confirmation=root.querySelector('[data-haven-confirmation]')
+var form=question.querySelector('form')
+var busy=false
+form.addEventListener('submit',function(event){event.preventDefault()
+if(busy)return
+busy=true
+send(form,event.submitter||document.activeElement).then(function(data){question.hidden=true
+confirmation.hidden=false
+confirmation.focus()
+changed(data)},function(){showError(root)}).then(function(){busy=false})})
+confirmation.querySelector('form').addEventListener('submit',function(event){event.preventDefault()
+root.hidden=true
+var main=document.getElementById('main-content')
+if(main)main.focus()})
+document.addEventListener('haven:consent-change',function(){if(!question.hidden)root.hidden=true})}
+haven.consent={allows:allows,send:send,changed:changed,showError:showError}
+haven.register('haven-cookie-banner',startBanner)
+runScripts()})(window.haven);(function(haven){'use strict'
+function startSettings(root){var form=root.querySelector('form')
+var success=root.querySelector('[data-haven-success]')
+var busy=false
+if(root.querySelector('[data-module="haven-error-summary"]'))return
+form.addEventListener('submit',function(event){event.preventDefault()
+if(busy)return
+busy=true
+success.hidden=true
+haven.consent.send(form).then(function(data){root.querySelector('[data-haven-error]').innerHTML=''
+success.hidden=false
+success.focus()
+haven.consent.changed(data)},function(error){if(error&&error.status===400)return form.submit()
+haven.consent.showError(root)}).then(function(){busy=false})})}
+haven.register('haven-cookie-settings',startSettings)})(window.haven);(function(haven){'use strict'
+var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
+var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
+var PRESS_WINDOW_MS=1000
+var ACTIVE_CLASS='haven-quick-exit-active'
+function modalIsOpen(){var dialog
+try{dialog=document.querySelector('dialog:modal')}catch(unsupported){dialog=document.querySelector('dialog[open]')}
+return Boolean(dialog||document.querySelector('[aria-modal="true"]:not([hidden])'))}
+function startQuickExit(root){var config=haven.readConfig(root,DEFAULTS)
+var trigger=TRIGGERS[config.trigger]||TRIGGERS.escape
+var link=root.querySelector('a[href]')
+var leaving=false
+var pressTimes=[]
+var status=document.createElement('div')
+status.className='haven-quick-exit-status haven-visually-hidden'
+status.setAttribute('role','status')
+document.body.appendChild(status)
+function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
+if(!leaving){leaving=true
+status.textContent=config.statusText
+if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}}
+window.location.replace(config.exitUrl)}
+function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!modalIsOpen()}
+function onKeydown(event){if(leaving){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
+leave()}
+return}
+if(!isTriggerPress(event)){if(event.key!==trigger.key)pressTimes=[]
+return}
+var now=event.timeStamp||Date.now()
+pressTimes=pressTimes.filter(function(time){return now-time<PRESS_WINDOW_MS})
+pressTimes.push(now)
+if(pressTimes.length>=trigger.presses){event.preventDefault()
+leave()}}
+window.addEventListener('keydown',onKeydown)
+if(link){link.addEventListener('click',function(event){event.preventDefault()
+leave()})}
+window.addEventListener('pageshow',function(event){if(!event.persisted)return
+leaving=false
+pressTimes=[]
+status.textContent=''
+document.documentElement.classList.remove(ACTIVE_CLASS)})}
+haven.register('haven-quick-exit',startQuickExit)})(window.haven)
