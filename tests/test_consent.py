@@ -708,3 +708,31 @@ def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
     other.set_cookie(COOKIE_NAME, value or "")
     assert banner(other.get("/").data) is not None
     assert banner(client.get("/").data) is None
+
+
+def test_consent_cookie_is_secure_on_https(client: FlaskClient) -> None:
+    page = parse(client.get("/", base_url="https://localhost").data)
+    csrf = page.select_one('input[name="csrf_token"]')["value"]
+    response = client.post(
+        "/_haven/consent",
+        data={"csrf_token": csrf, "cookies": "reject"},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/"},
+    )
+    assert response.status_code == 303
+    header = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE_NAME + "=")
+    )
+    assert "Secure" in header
+
+
+@pytest.mark.parametrize(
+    "url", ["/cookies", "/components/cookie-banner/", "/components/cookie-settings/"]
+)
+def test_cookie_pages_have_no_inline_code(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    page = parse(response.data)
+    assert not page.select("style") and not page.select("[style]")
+    for script in page.select("script"):
+        assert script.get("src"), "inline <script> found"
