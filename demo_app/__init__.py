@@ -15,7 +15,8 @@ from typing import Any
 from flask import Flask, render_template
 
 from flask_haven import Haven
-from flask_haven.feedback import create_feedback_blueprint, validate_feedback_settings
+from flask_haven.consent import cookie_settings_view
+from flask_haven.feedback import create_feedback_blueprint
 
 from .gallery import gallery
 
@@ -23,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_SERVICE_NAME": "Northfield Council",
+    "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
+    "HAVEN_CONSENT_LOG": True,
+    # Error pages wear the site's own header and footer.
+    "HAVEN_ERROR_LAYOUT": "base.html",
 }
 
 
@@ -64,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.update(DEMO_SETTINGS)
+    app.config.update(DEMO_FEEDBACK_SETTINGS)
     app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
@@ -72,26 +78,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Haven(app)
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
-    # --- cookie consent (issue 4): demo routes and policy here ---
-    #
-    #
-    # --- phase banner and feedback (issue 5): demo routes here ---
-    # Haven has applied its defaults by now; the demo's own win unless the caller set them.
-    for key, value in DEMO_FEEDBACK_SETTINGS.items():
-        if key not in config:
-            app.config[key] = value
-    validate_feedback_settings(app.config)
-    app.register_blueprint(create_feedback_blueprint())
-    # --- error pages (issue 6): demo routes here ---
-    if "HAVEN_ERROR_LAYOUT" not in config:
-        app.config["HAVEN_ERROR_LAYOUT"] = "base.html"  # error pages wear the site's chrome
+    app.add_url_rule(
+        "/cookies", "cookies", cookie_settings_view("cookies.html"), methods=["GET", "POST"]
+    )
+    app.register_blueprint(create_feedback_blueprint())  # /feedback
     if app.config.get("DEMO_ERROR_ROUTES"):
         # Pages that fail on purpose, for the browser tests only: never in a normal run.
         from .error_routes import error_routes
 
         app.register_blueprint(error_routes)
-    #
-    #
     return app
 
 

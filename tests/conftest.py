@@ -44,6 +44,23 @@ def parse(html: str | bytes) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
+def assert_no_inline_code(page: BeautifulSoup) -> None:
+    """No inline script, style or event handler: what our strict CSP forbids.
+
+    A consent-gated script waits as ``type="text/plain"`` with its URL in
+    ``data-src`` and no body; every other script must be external.
+    """
+    assert not page.select("style"), "inline <style> found"
+    assert not page.select("[style]"), "style= attribute found"
+    for script in page.select("script"):
+        gated = script.get("type") == "text/plain" and script.get("data-src")
+        assert script.get("src") or gated, f"inline <script> found: {script}"
+        assert not script.get_text(strip=True), f"inline script code found: {script}"
+    for element in page.find_all(True):
+        handlers = [a for a in element.attrs if a.lower().startswith("on")]
+        assert not handlers, f"inline event handler on <{element.name}>: {handlers}"
+
+
 @pytest.fixture
 def render(app: Flask) -> Callable[[str], BeautifulSoup]:
     """Render a Jinja string in a request context of ``app`` and parse it."""

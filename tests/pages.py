@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_haven.catalogue import load_components
 
-SITE_PAGES = ["/", "/feedback", "/feedback/thanks"]
+SITE_PAGES = ["/", "/cookies", "/feedback", "/feedback/thanks"]
 
 
 def gallery_pages() -> list[str]:

@@ -52,7 +52,10 @@ def test_layout_links_the_hashed_bundles(client: Any) -> None:
 
 def test_bundles_are_cached_immutably(client: Any) -> None:
     page = parse(client.get("/").data)
-    for url in (page.select_one("script[src]")["src"], page.select_one("link[href]")["href"]):
+    for url in (
+        page.select_one("script[src]")["src"],
+        page.select_one("link[rel=stylesheet][href]")["href"],
+    ):
         response = client.get(url)
         assert response.status_code == 200
         cache = response.headers["Cache-Control"]

@@ -18,7 +18,7 @@ from demo_app.error_routes import SECRET
 from flask_haven import Haven, HavenConfigError
 from flask_haven.errors import ERROR_TEXTS
 
-from .conftest import parse
+from .conftest import assert_no_inline_code, parse
 
 CODES = [400, 403, 404, 405, 413, 429, 500, 503]
 JSON = {"Accept": "application/json"}
@@ -85,7 +85,7 @@ def test_each_error_is_a_page_in_the_layout(prod_app: Flask, status: int) -> Non
         assert word not in text
     assert response.headers["Cache-Control"] == "no-store"
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
-    assert not page.select("style, [style]") and all(s.get("src") for s in page.select("script"))
+    assert_no_inline_code(page)
 
 
 @pytest.mark.parametrize("status", CODES)
@@ -348,7 +348,10 @@ def test_maintenance_serves_health_checks_bundles_and_quick_exit(maintenance_app
     assert client.get("/healthz").status_code == 503, "not exempt: the list was replaced"
     assert client.get("/ready").status_code == 404, "exempt: served normally (no such route)"
     page = parse(client.get("/").data)
-    bundles = (page.select_one("script[src]")["src"], page.select_one("link[href]")["href"])
+    bundles = (
+        page.select_one("script[src]")["src"],
+        page.select_one("link[rel=stylesheet][href]")["href"],
+    )
     for url in (*bundles, "/static/demo.css"):
         response = client.get(url)
         assert response.status_code == 200

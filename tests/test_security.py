@@ -8,7 +8,7 @@ import pytest
 
 from flask_haven.security import DEFAULT_CSP
 
-from .conftest import parse
+from .conftest import assert_no_inline_code, parse
 from .pages import all_pages
 
 
@@ -23,14 +23,7 @@ def test_page_has_strict_headers_and_no_inline_code(client: Any, url: str) -> No
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "frame-ancestors" in csp
 
-    page = parse(response.data)
-    assert not page.select("style"), "inline <style> found"
-    assert not page.select("[style]"), "style= attribute found"
-    for script in page.select("script"):
-        assert script.get("src"), "inline <script> found"
-    for element in page.find_all(True):
-        handlers = [a for a in element.attrs if a.lower().startswith("on")]
-        assert not handlers, f"inline event handler on <{element.name}>: {handlers}"
+    assert_no_inline_code(parse(response.data))
 
 
 def test_pages_may_not_be_framed(client: Any) -> None:

@@ -93,10 +93,36 @@ SETTINGS: tuple[Setting, ...] = (
         "Rebuild the JS/CSS bundles when their sources change. `None` follows `app.debug`. "
         "Needs the `build` extra; production serves the prebuilt bundles in the wheel.",
     ),
-    # --- cookie consent (issue 4): add its settings below this line ---
-    #
-    #
-    # --- phase banner and feedback (issue 5): add its settings below this line ---
+    Setting(
+        "HAVEN_CONSENT_POLICY",
+        None,
+        "The cookie policy: a `flask_haven.consent.Policy`, a dict or the path of a YAML file "
+        "(see docs/cookies.md). `None` turns the cookie banner and consent checks off.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_MAX_AGE_DAYS",
+        365,
+        "How long a choice counts (and the consent cookie lives), in days; "
+        "people are asked again after it.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_HONOUR_GPC",
+        True,
+        "Take a `Sec-GPC: 1` request header, from someone who has not chosen, as a no to "
+        "every optional category (no banner; the cookies page explains why).",
+    ),
+    Setting(
+        "HAVEN_CONSENT_LOG",
+        False,
+        "Keep an anonymous record of each choice (random id, choices, policy version, time) "
+        "in the database of `HAVEN_DATABASE_URL`. No IP address or user agent is stored.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_SETTINGS_URL",
+        "/cookies",
+        "Where the site's cookies page is; the banner's Customise cookies link points there.",
+    ),
+    # Phase banner and feedback.
     Setting(
         "HAVEN_PHASE",
         "beta",
@@ -160,7 +186,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest feedback post body accepted; a bigger one gets a clear error, not a crash. "
         "`None` means enough for the longest valid feedback (12 bytes a character) plus 16 KiB.",
     ),
-    # --- error notice, error pages, maintenance (issue 6): add settings below this line ---
     Setting(
         "HAVEN_ERROR_PAGES",
         True,
@@ -201,8 +226,6 @@ SETTINGS: tuple[Setting, ...] = (
         "Exact paths still served during maintenance (health checks). The extension's own "
         "`HAVEN_URL_PREFIX + '/healthz'`, static files and quick exit are always served.",
     ),
-    #
-    #
 )
 
 DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in SETTINGS}

@@ -12,7 +12,11 @@ from werkzeug.exceptions import NotFound
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest
 from .config import HavenConfigError, is_absolute_http_url
+from .consent import manager as consent_manager
+from .consent import views as consent_views
 from .csrf import csrf_token
+from .errors import healthz, init_errors
+from .feedback import init_feedback
 from .security import apply_security_headers, no_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -76,22 +80,20 @@ class Haven:
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
 
-        # --- cookie consent (issue 4): register here ---
-        #
-        #
-        # --- phase banner and feedback (issue 5): register here ---
-        from .feedback import init_feedback
+        # Cookie consent: the per-app policy and the banner's POST route.
+        app.extensions["haven_consent"] = consent_manager.ConsentManager(app)
+        consent_views.register(app, app.config["HAVEN_URL_PREFIX"])
+        self.consent = consent_manager.consent
+        app.jinja_env.globals["haven_consent_script"] = consent_manager.consent.script
 
+        # Phase banner and feedback settings (the form is a Blueprint the site mounts).
         init_feedback(app)
-        # --- error notice, error pages, maintenance (issue 6): register here ---
-        from .errors import healthz, init_errors
 
-        # On the app, not the blueprint, so it shares the extension's prefix
-        # without touching the blueprint's set-up above.
+        # Error pages, request ids and maintenance mode. The health check is on
+        # the app, not the blueprint, so it shares the extension's prefix.
         app.add_url_rule(f"{app.config['HAVEN_URL_PREFIX']}/healthz", "haven.healthz", healthz)
         init_errors(app)
-        #
-        #
+
         app.after_request(apply_security_headers)
         app.extensions["haven"] = self
 

@@ -10,17 +10,21 @@ from .assertions import (
     assert_accessible,
     assert_no_console_errors,
     assert_no_csp_violations,
+    assert_no_non_essential_cookies,
 )
 from .browser import find_chromium
-from .pages import ErrorNotice, FeedbackForm, QuickExit
+from .pages import CookieBanner, CookieSettings, ErrorNotice, FeedbackForm, QuickExit
 
 __all__ = [
     "WCAG_22_AA_TAGS",
+    "CookieBanner",
+    "CookieSettings",
     "ErrorNotice",
     "FeedbackForm",
     "QuickExit",
     "assert_accessible",
     "assert_no_console_errors",
     "assert_no_csp_violations",
+    "assert_no_non_essential_cookies",
     "find_chromium",
 ]

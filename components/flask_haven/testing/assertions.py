@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Page
 
 # axe-core tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
 WCAG_22_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
@@ -70,3 +70,19 @@ def assert_no_console_errors(page: Page) -> None:
     if errors:
         listing = "\n".join(f"- {e}" for e in errors)
         raise AssertionError(f"console errors:\n{listing}")
+
+
+def assert_no_non_essential_cookies(context: BrowserContext, policy: Any) -> None:
+    """Fail if ``context`` holds any cookie the policy does not list as essential.
+
+    ``policy`` is a :class:`flask_haven.consent.Policy`. A cookie the policy
+    does not list at all fails too: an unlisted cookie is non-essential until
+    someone decides otherwise.
+    """
+    offending = [
+        f"{cookie['name']} ({cookie.get('domain')}{cookie.get('path')})"
+        for cookie in context.cookies()
+        if not policy.is_essential_cookie(cookie["name"])
+    ]
+    if offending:
+        raise AssertionError("non-essential cookies before consent:\n- " + "\n- ".join(offending))

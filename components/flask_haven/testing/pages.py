@@ -112,3 +112,73 @@ class FeedbackForm:
         if not self.summary_heading.count():
             return []
         return [text.strip() for text in self.summary.get_by_role("link").all_inner_texts()]
+
+
+class CookieBanner:
+    """The cookie banner: the question, the confirmation and hiding it."""
+
+    def __init__(
+        self,
+        page: Page,
+        *,
+        accept_text: str = "Accept additional cookies",
+        reject_text: str = "Reject additional cookies",
+        customise_text: str = "Customise cookies",
+        saved_text: str = "Your cookie preferences have been saved",
+        hide_text: str = "Hide cookie message",
+    ) -> None:
+        self.page = page
+        self.region: Locator = page.get_by_role("region", name=re.compile(r"^Cookies on"))
+        self.accept_button: Locator = self.region.get_by_role("button", name=accept_text)
+        self.reject_button: Locator = self.region.get_by_role("button", name=reject_text)
+        self.customise_link: Locator = self.region.get_by_role("link", name=customise_text)
+        self.confirmation: Locator = self.region.get_by_text(saved_text)
+        self.hide_button: Locator = self.region.get_by_role("button", name=hide_text)
+
+    def accept(self) -> None:
+        """Press Accept and wait for the confirmation."""
+        self.accept_button.click()
+        self.confirmation.wait_for()
+
+    def reject(self) -> None:
+        """Press Reject and wait for the confirmation."""
+        self.reject_button.click()
+        self.confirmation.wait_for()
+
+    def customise(self) -> None:
+        """Follow the Customise cookies link."""
+        self.customise_link.click()
+
+    def hide(self) -> None:
+        """Press Hide cookie message."""
+        self.hide_button.click()
+
+    def assert_hidden(self) -> None:
+        """Fail unless no cookie banner is visible (absent or hidden)."""
+        from playwright.sync_api import expect
+
+        expect(self.region).to_be_hidden()
+
+
+class CookieSettings:
+    """The cookies page form: a Yes/No choice per optional category."""
+
+    def __init__(self, page: Page, *, save_text: str = "Save cookie settings") -> None:
+        self.page = page
+        self.save_button: Locator = page.get_by_role("button", name=save_text)
+        self.success: Locator = page.get_by_role("status").filter(has_text="saved")
+
+    def group(self, category: str) -> Locator:
+        """The fieldset whose legend names ``category`` (case-insensitive; a final
+        "s" is optional, so ``preferences`` finds "preference cookies")."""
+        stem = re.escape(category[:-1] if category.endswith("s") else category)
+        return self.page.get_by_role("group", name=re.compile(rf"\b{stem}s?\b", re.I))
+
+    def set(self, category: str, allowed: bool) -> None:
+        """Choose Yes or No for ``category``."""
+        self.group(category).get_by_role("radio", name="Yes" if allowed else "No").check()
+
+    def save(self) -> None:
+        """Press Save cookie settings and wait for the saved message."""
+        self.save_button.click()
+        self.success.wait_for()

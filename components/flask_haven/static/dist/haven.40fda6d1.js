@@ -16,6 +16,75 @@ haven.register=register
 haven.initAll=initAll
 haven.readConfig=readConfig
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
+var TIMEOUT_MS=10000
+function allows(category){if(category==='essential')return true
+var match=document.cookie.match(/(?:^|;\s*)haven_consent="?([^;"]*)/)
+var parts=match?match[1].split('.'):[]
+return parts.length===6&&parts[0]==='1'&&parts[3].split('~').indexOf(category)>-1}
+function runScripts(){document.querySelectorAll('script[type="text/plain"][data-haven-consent]').forEach(function(inert){var category=inert.getAttribute('data-haven-consent')
+if(!allows(category))return
+var script=document.createElement('script')
+script.src=inert.getAttribute('data-src')
+script.setAttribute('data-haven-consent',category)
+inert.parentNode.replaceChild(script,inert)})}
+function toRegExp(pattern){return new RegExp('^'+pattern.replace(/[.+?^${}()|[\]\\]/g,'\\$&').replace(/\*/g,'.*')+'$')}
+function clear(patterns){var tests=patterns.map(toRegExp)
+var host=location.hostname.split('.')
+var segments=location.pathname.split('/')
+document.cookie.split(';').forEach(function(pair){var name=pair.split('=')[0].trim()
+if(!tests.some(function(test){return test.test(name)}))return
+var domains=['']
+for(var i=0;i<host.length-1;i++)domains.push(';domain=.'+host.slice(i).join('.'))
+segments.forEach(function(segment,index){var path=segments.slice(0,index+1).join('/')||'/'
+domains.forEach(function(domain){document.cookie=name+'=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path='+path+domain})})})}
+function changed(data){clear(data.clear||[])
+runScripts()
+document.dispatchEvent(new CustomEvent('haven:consent-change',{detail:{choices:data.choices}}))}
+function send(form,button){var body=new FormData(form)
+if(button&&button.name)body.append(button.name,button.value)
+var controller=new AbortController()
+var timer=setTimeout(function(){controller.abort()},TIMEOUT_MS)
+function done(){clearTimeout(timer)}
+return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json'},signal:controller.signal}).then(function(response){done()
+if(!response.ok)throw response
+return response.json()},function(error){done()
+throw error})}
+function showError(root){var slot=root.querySelector('[data-haven-error]')
+slot.innerHTML=''
+slot.appendChild(root.querySelector('template[data-haven-error-template]').content.cloneNode(true))}
+function startBanner(root){var question=root.querySelector('.haven-cookie-banner__question')
+var confirmation=root.querySelector('[data-haven-confirmation]')
+var form=question.querySelector('form')
+var busy=false
+form.addEventListener('submit',function(event){event.preventDefault()
+if(busy)return
+busy=true
+send(form,event.submitter||document.activeElement).then(function(data){question.hidden=true
+confirmation.hidden=false
+confirmation.focus()
+changed(data)},function(){showError(root)}).then(function(){busy=false})})
+confirmation.querySelector('form').addEventListener('submit',function(event){event.preventDefault()
+root.hidden=true
+var main=document.getElementById('main-content')
+if(main)main.focus()})
+document.addEventListener('haven:consent-change',function(){if(!question.hidden)root.hidden=true})}
+haven.consent={allows:allows,send:send,changed:changed,showError:showError}
+haven.register('haven-cookie-banner',startBanner)
+runScripts()})(window.haven);(function(haven){'use strict'
+function startSettings(root){var form=root.querySelector('form')
+var success=root.querySelector('[data-haven-success]')
+var busy=false
+if(root.querySelector('[data-module="haven-error-summary"]'))return
+form.addEventListener('submit',function(event){event.preventDefault()
+if(busy)return
+busy=true
+success.hidden=true
+haven.consent.send(form).then(function(data){root.querySelector('[data-haven-error]').innerHTML=''
+success.hidden=false
+success.focus()
+haven.consent.changed(data)},function(error){if(error&&error.status===400)return form.submit()
+haven.consent.showError(root)}).then(function(){busy=false})})}
+haven.register('haven-cookie-settings',startSettings)})(window.haven);(function(haven){'use strict'
 var BLOCK='haven-error-notice'
 function noticeIn(container){return container.querySelector(':scope > .'+BLOCK)}
 function hide(notice){var back=notice.havenReturnFocus

@@ -1,0 +1,236 @@
+"""The cookie policy: the one description of a site's cookies.
+
+The banner text, the cookies page table, the consent cookie and the clearing
+of rejected cookies all come from a :class:`Policy`. Describe it in Python::
+
+    Policy(
+        version="1",
+        categories=(
+            Category("essential", "Essential cookies", "Needed for the site to work.",
+                     cookies=(CookieInfo("haven_consent", "Remembers your cookie choices",
+                                         "1 year"),)),
+            Category("analytics", "Analytics cookies", "Tell us how the site is used.",
+                     cookies=(CookieInfo("_ga*", "Google Analytics", "2 years",
+                                         party="third"),)),
+        ),
+    )
+
+or as a dict / YAML file with the same fields (:func:`load_policy`). A policy
+is checked when the app starts: a mistake fails the deployment, not a visitor.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..config import HavenConfigError
+
+ESSENTIAL = "essential"
+# Category names travel in the consent cookie, separated by "~" and ".", so
+# they are kept to characters that need no escaping anywhere.
+_CATEGORY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_VERSION = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_COOKIE_NAME = re.compile(r"^[A-Za-z0-9_\-.*!#$%&'+^`|]{1,128}$")
+PARTIES = ("first", "third")
+
+
+@dataclass(frozen=True)
+class CookieInfo:
+    """One cookie (or a family of cookies, with ``*`` in the name) a site sets.
+
+    ``expiry`` is shown as written ("1 year", "When you close the browser").
+    """
+
+    name: str
+    purpose: str
+    expiry: str
+    party: str = "first"
+
+    @property
+    def is_pattern(self) -> bool:
+        """True when ``name`` is a pattern such as ``_ga*``."""
+        return "*" in self.name
+
+    def matches(self, cookie_name: str) -> bool:
+        """True if a cookie called ``cookie_name`` is covered by this entry."""
+        if self.is_pattern:
+            return fnmatch.fnmatchcase(cookie_name, self.name)
+        return cookie_name == self.name
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of cookies a person allows or refuses as one."""
+
+    name: str
+    title: str
+    description: str
+    cookies: tuple[CookieInfo, ...] = ()
+
+    @property
+    def essential(self) -> bool:
+        """Essential cookies are always on: the site cannot work without them."""
+        return self.name == ESSENTIAL
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The site's cookies, grouped in categories, under a version.
+
+    Bump ``version`` when the cookies change in a way people should be asked
+    about again: choices made under another version no longer count.
+    """
+
+    version: str
+    categories: tuple[Category, ...]
+    _by_name: dict[str, Category] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "version", str(self.version))
+        object.__setattr__(self, "categories", tuple(self.categories))
+        validate_policy(self)
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.categories})
+
+    @property
+    def optional(self) -> tuple[Category, ...]:
+        """The categories a person chooses about (all but essential), in order."""
+        return tuple(c for c in self.categories if not c.essential)
+
+    @property
+    def optional_names(self) -> tuple[str, ...]:
+        """Names of :attr:`optional`."""
+        return tuple(c.name for c in self.optional)
+
+    def category(self, name: str) -> Category | None:
+        """The category called ``name``, or ``None``."""
+        return self._by_name.get(name)
+
+    def category_of(self, cookie_name: str) -> Category | None:
+        """The category covering a cookie called ``cookie_name`` (exact names first)."""
+        for category in self.categories:
+            if any(c.name == cookie_name for c in category.cookies):
+                return category
+        for category in self.categories:
+            if any(c.is_pattern and c.matches(cookie_name) for c in category.cookies):
+                return category
+        return None
+
+    def is_essential_cookie(self, cookie_name: str) -> bool:
+        """True if the policy lists ``cookie_name`` as essential."""
+        category = self.category_of(cookie_name)
+        return category is not None and category.essential
+
+
+def validate_policy(policy: Policy) -> None:
+    """Raise :class:`HavenConfigError` naming the first problem in ``policy``."""
+
+    def fail(message: str) -> None:
+        raise HavenConfigError(f"HAVEN_CONSENT_POLICY: {message}")
+
+    if not isinstance(policy.version, str) or not _VERSION.match(policy.version):
+        fail(f"version must be 1-32 letters, digits, '-' or '_'; got {policy.version!r}.")
+    names = [c.name for c in policy.categories]
+    if ESSENTIAL not in names:
+        fail("an 'essential' category is required (it lists the cookies that are always on).")
+    if not [n for n in names if n != ESSENTIAL]:
+        fail("at least one optional category (such as 'analytics') is needed.")
+    seen_categories: set[str] = set()
+    seen_cookies: set[str] = set()
+    for category in policy.categories:
+        if not isinstance(category, Category):
+            fail(f"categories must be Category objects; got {category!r}.")
+        if not _CATEGORY_NAME.match(category.name):
+            fail(
+                f"category name {category.name!r} must be lower case letters, digits or '_', "
+                "starting with a letter."
+            )
+        if category.name in seen_categories:
+            fail(f"category {category.name!r} is listed twice.")
+        seen_categories.add(category.name)
+        for text in ("title", "description"):
+            if not str(getattr(category, text) or "").strip():
+                fail(f"category {category.name!r} needs a {text}.")
+        for cookie in category.cookies:
+            where = f"cookie {cookie.name!r} in category {category.name!r}"
+            if not _COOKIE_NAME.match(cookie.name):
+                fail(f"{where}: not a valid cookie name.")
+            if cookie.name in seen_cookies:
+                fail(f"cookie {cookie.name!r} is listed twice.")
+            seen_cookies.add(cookie.name)
+            if not cookie.purpose.strip():
+                fail(f"{where} needs a purpose.")
+            if not cookie.expiry.strip():
+                fail(f"{where} needs an expiry.")
+            if cookie.party not in PARTIES:
+                fail(f"{where}: party must be 'first' or 'third'; got {cookie.party!r}.")
+
+
+def policy_from_dict(data: Mapping[str, Any]) -> Policy:
+    """Build a :class:`Policy` from plain data (as loaded from YAML or JSON).
+
+    ``{"version": "1", "categories": [{"name", "title", "description",
+    "cookies": [{"name", "purpose", "expiry", "party"}]}], "cookies": [...]}``;
+    top-level ``cookies`` entries name their ``category``, which must exist.
+    """
+    if not isinstance(data, Mapping):
+        raise HavenConfigError("HAVEN_CONSENT_POLICY: expected a mapping with 'categories'.")
+    try:
+        raw_categories = list(data["categories"])
+        cookies_by_category: dict[str, list[CookieInfo]] = {}
+        for raw in raw_categories:
+            cookies_by_category.setdefault(str(raw["name"]), []).extend(
+                _cookie(c) for c in raw.get("cookies") or ()
+            )
+        for raw_cookie in data.get("cookies") or ():
+            category = str(raw_cookie.get("category", ""))
+            if category not in cookies_by_category:
+                raise HavenConfigError(
+                    f"HAVEN_CONSENT_POLICY: cookie {raw_cookie.get('name')!r} names an "
+                    f"unknown category {category!r}."
+                )
+            cookies_by_category[category].append(_cookie(raw_cookie))
+        categories = tuple(
+            Category(
+                name=str(raw["name"]),
+                title=str(raw.get("title") or ""),
+                description=str(raw.get("description") or ""),
+                cookies=tuple(cookies_by_category[str(raw["name"])]),
+            )
+            for raw in raw_categories
+        )
+        return Policy(version=str(data["version"]), categories=categories)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise HavenConfigError(f"HAVEN_CONSENT_POLICY: missing or malformed field {exc}") from exc
+
+
+def _cookie(raw: Mapping[str, Any]) -> CookieInfo:
+    return CookieInfo(
+        name=str(raw["name"]),
+        purpose=str(raw.get("purpose") or ""),
+        expiry=str(raw.get("expiry") or ""),
+        party=str(raw.get("party") or "first"),
+    )
+
+
+def load_policy(value: Policy | Mapping[str, Any] | str | Path) -> Policy:
+    """A :class:`Policy` from a policy, a dict, or the path of a YAML file."""
+    if isinstance(value, Policy):
+        return value
+    if isinstance(value, str | Path):
+        try:
+            data = yaml.safe_load(Path(value).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise HavenConfigError(f"HAVEN_CONSENT_POLICY: cannot read {value}: {exc}") from exc
+        return policy_from_dict(data)
+    if isinstance(value, Mapping):
+        return policy_from_dict(value)
+    raise HavenConfigError(
+        f"HAVEN_CONSENT_POLICY must be a Policy, a dict or a YAML file path; got {value!r}."
+    )

@@ -1,0 +1,154 @@
+"""Routes that save a choice: the banner's endpoint and the cookies page view.
+
+Both answer a plain form post (no JavaScript) with a 303 redirect or a page,
+and a ``fetch`` from the bundle (``Accept: application/json``) with JSON, so
+the page never reloads when JavaScript is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from werkzeug.wrappers import Response
+
+from ..csrf import csrf_is_valid
+from .log import ConsentLogError
+from .manager import FLASH_KEY, ConsentManager, safe_return_path
+
+SETTINGS_SAVED_KEY = "haven_cookie_settings_saved"
+
+
+def _manager() -> ConsentManager:
+    return current_app.extensions["haven_consent"]  # type: ignore[no-any-return]
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _json(status: int, **body: Any) -> Response:
+    response = jsonify(ok=status == 200, **body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _saved_json(choices: dict[str, bool]) -> Response:
+    manager = _manager()
+    return _json(200, choices=choices, clear=manager.refused_patterns(choices))
+
+
+def banner_endpoint() -> Response:
+    """``POST <prefix>/consent``: the banner's Accept, Reject and Hide buttons.
+
+    Without JavaScript it always redirects (303) to the page the person was
+    on, a same-site path only, so the banner can never be used to send
+    someone elsewhere; the confirmation (or the error) shows there once.
+    """
+    manager = _manager()
+    back = safe_return_path(request.form.get("return_to"))
+    action = request.form.get("cookies")
+    if manager.policy is None:
+        return _json(404) if _wants_json() else redirect(back, 303)
+
+    def failed(status: int) -> Response:
+        if _wants_json():
+            return _json(status)
+        session[FLASH_KEY] = "error"
+        return redirect(back, 303)
+
+    if not csrf_is_valid() or action not in ("accept", "reject", "hide"):
+        return failed(400)
+    if action == "hide":
+        return _json(200) if _wants_json() else redirect(back, 303)
+    choices = {name: action == "accept" for name in manager.policy.optional_names}
+    response = _saved_json(choices) if _wants_json() else redirect(back, 303)
+    try:
+        manager.save(choices, response)
+    except ConsentLogError:
+        current_app.logger.exception("consent log failed; the choice was not recorded")
+        return failed(503)
+    if not _wants_json():
+        session[FLASH_KEY] = "saved"
+    return response
+
+
+def settings_form_errors(manager: ConsentManager) -> tuple[dict[str, bool], dict[str, str]]:
+    """The choices posted from the cookies page, and an error per missing one."""
+    assert manager.policy is not None
+    choices: dict[str, bool] = {}
+    errors: dict[str, str] = {}
+    for category in manager.policy.optional:
+        value = request.form.get(category.name)
+        if value in ("yes", "no"):
+            choices[category.name] = value == "yes"
+        else:
+            errors[category.name] = f"Select yes or no for {category.title.lower()}"
+    return choices, errors
+
+
+def cookie_settings_view(template: str) -> Callable[[], Response]:
+    """A view for the cookies page, rendering ``template`` (GET and POST).
+
+    The template gets ``cookie_settings``, the params for the
+    ``haven_cookie_settings`` macro (posted values and errors included), and
+    the page title should start with "Error:" when ``cookie_settings.errors``.
+    Register it where the site wants its cookies page::
+
+        app.add_url_rule("/cookies", "cookies", cookie_settings_view("cookies.html"),
+                         methods=["GET", "POST"])
+    """
+
+    def view() -> Response:
+        manager = _manager()
+        params: dict[str, Any] = {}
+        status = 200
+        if request.method == "POST" and manager.policy is not None:
+            choices, errors = settings_form_errors(manager)
+            params["choices"] = {n: "yes" if v else "no" for n, v in choices.items()}
+            if not csrf_is_valid():
+                params["failed"] = True
+                status = 400
+            elif errors:
+                params["errors"] = errors
+                status = 400
+            else:
+                response = _saved_json(choices) if _wants_json() else redirect(request.path, 303)
+                try:
+                    manager.save(choices, response)
+                except ConsentLogError:
+                    current_app.logger.exception("consent log failed; the choice was not recorded")
+                    params["failed"] = True
+                    status = 503
+                else:
+                    if not _wants_json():
+                        session[SETTINGS_SAVED_KEY] = True
+                    return response
+            if _wants_json():
+                return _json(status, errors=params.get("errors", {}))
+        elif session.pop(SETTINGS_SAVED_KEY, False):
+            params["saved"] = True
+        html = render_template(template, cookie_settings=params)
+        return make_response(html, status)
+
+    view.__name__ = "cookie_settings"
+    view.__doc__ = "The cookies page: what each cookie does, and the choice per category."
+    return view
+
+
+def register(app: Any, url_prefix: str) -> None:
+    """Mount the banner's endpoint under the extension's URL prefix."""
+    blueprint = Blueprint("haven_consent", __name__, url_prefix=url_prefix)
+    blueprint.add_url_rule("/consent", "save", banner_endpoint, methods=["POST"])
+    app.register_blueprint(blueprint)
