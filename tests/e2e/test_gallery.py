@@ -17,6 +17,7 @@ from demo_app.gallery import THEMES
 from flask_haven.catalogue import load_components
 from flask_haven.testing import assert_accessible
 
+from ..pages import all_pages
 from .conftest import open_page
 
 COMPONENTS = load_components()
@@ -54,7 +55,13 @@ def visit(page: Page, path: str) -> Page:
     return page
 
 
-@pytest.mark.parametrize("path", GALLERY_PAGES + PREVIEWS + THEMED_PREVIEWS)
+# Pages the shared sweep (tests/pages.py, test_accessibility.py) does not
+# already audit: the theme and JavaScript-off variants.
+SWEPT = set(all_pages())
+VARIANTS = [path for path in GALLERY_PAGES + PREVIEWS + THEMED_PREVIEWS if path not in SWEPT]
+
+
+@pytest.mark.parametrize("path", VARIANTS)
 def test_page_loads_cleanly_and_passes_axe(page: Page, path: str) -> None:
     visit(page, path)
     assert_accessible(page)

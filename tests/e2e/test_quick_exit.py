@@ -20,16 +20,25 @@ from .conftest import (
 LEFT = re.compile("^" + re.escape(EXIT_URL))
 
 
-def test_escape_leaves_with_replace_so_back_skips_the_page(page: Page) -> None:
+def read_news_after_the_gallery(page: Page) -> QuickExit:
+    """Two pages in the tab's history: the gallery, then the news page."""
     open_page(page, "/components/")
     page.get_by_role("link", name="News").click()
     page.wait_for_url("**/")
     page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
-    quick_exit = QuickExit(page)
-    quick_exit.press_escape()
-    quick_exit.assert_left()
+    return QuickExit(page)
+
+
+def assert_back_skips_the_page_left(page: Page) -> None:
     page.go_back()
     expect(page).to_have_url(re.compile(r"/components/$"))
+
+
+def test_escape_leaves_with_replace_so_back_skips_the_page(page: Page) -> None:
+    quick_exit = read_news_after_the_gallery(page)
+    quick_exit.press_escape()
+    quick_exit.assert_left()
+    assert_back_skips_the_page_left(page)
 
 
 def test_five_quick_escapes_still_leave(page: Page) -> None:
@@ -52,15 +61,10 @@ def test_escapes_pressed_while_leaving_restart_the_exit(page: Page, held_exit: H
 
 
 def test_clicking_the_link_leaves_with_replace(page: Page) -> None:
-    open_page(page, "/components/")
-    page.get_by_role("link", name="News").click()
-    page.wait_for_url("**/")
-    page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
-    quick_exit = QuickExit(page)
+    quick_exit = read_news_after_the_gallery(page)
     quick_exit.leave_by_link()
     quick_exit.assert_left()
-    page.go_back()
-    expect(page).to_have_url(re.compile(r"/components/$"))
+    assert_back_skips_the_page_left(page)
 
 
 def test_content_is_hidden_in_the_same_frame_and_status_announced(

@@ -231,38 +231,31 @@ def _form_view(template: str) -> Response:
             errors={TEXT_FIELD: TOO_LARGE.format(max_length=max_length)},
         )
 
-    rate = parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
-    if rate is not None and not rate_limit_store().hit(_client_key(), rate.limit, rate.window):
-        submission = validate_submission(form, questions, max_length)
-        response = _render_form(
-            template,
-            questions,
-            status=429,
-            text=submission.text,
-            answers=submission.answers,
-            return_to=submission.return_to,
-            notice={
-                "title": NOT_SENT,
-                "text": RATE_LIMITED.format(wait=_WAITS.get(rate.window, "a while")),
-            },
-        )
-        response.headers["Retry-After"] = str(int(rate.window))
-        return response
-
     submission = validate_submission(form, questions, max_length)
-    if not csrf_is_valid():
-        # The re-rendered form carries a fresh token; a real problem with the
-        # text says more than "timed out", so it wins.
-        errors = {TEXT_FIELD: TIMED_OUT, **submission.errors}
+
+    def rerender(status: int, **extra: Any) -> Response:
+        """The form again, with everything the person entered kept."""
         return _render_form(
             template,
             questions,
-            status=400,
+            status=status,
             text=submission.text,
             answers=submission.answers,
-            errors=errors,
             return_to=submission.return_to,
+            **extra,
         )
+
+    rate = parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
+    if rate is not None and not rate_limit_store().hit(_client_key(), rate.limit, rate.window):
+        wait = _WAITS.get(rate.window, "a while")
+        response = rerender(429, notice={"title": NOT_SENT, "text": RATE_LIMITED.format(wait=wait)})
+        response.headers["Retry-After"] = str(int(rate.window))
+        return response
+
+    if not csrf_is_valid():
+        # The re-rendered form carries a fresh token; a real problem with the
+        # text says more than "timed out", so it wins.
+        return rerender(400, errors={TEXT_FIELD: TIMED_OUT, **submission.errors})
 
     if form[HONEYPOT_FIELD]:
         # Only bots fill the hidden field. Pretend it worked so they learn nothing.
@@ -270,15 +263,7 @@ def _form_view(template: str) -> Response:
         return _thanks_redirect(submission.return_to)
 
     if not submission.is_valid:
-        return _render_form(
-            template,
-            questions,
-            status=400,
-            text=submission.text,
-            answers=submission.answers,
-            errors=submission.errors,
-            return_to=submission.return_to,
-        )
+        return rerender(400, errors=submission.errors)
 
     try:
         stored = save_feedback(
@@ -286,15 +271,7 @@ def _form_view(template: str) -> Response:
         )
     except SQLAlchemyError:
         log.exception("could not store feedback")
-        return _render_form(
-            template,
-            questions,
-            status=503,
-            text=submission.text,
-            answers=submission.answers,
-            return_to=submission.return_to,
-            notice={"title": NOT_SENT, "text": TECHNICAL_PROBLEM},
-        )
+        return rerender(503, notice={"title": NOT_SENT, "text": TECHNICAL_PROBLEM})
     run_sinks(stored, config["HAVEN_FEEDBACK_SINKS"])
     return _thanks_redirect(submission.return_to)
 
