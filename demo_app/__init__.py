@@ -8,7 +8,10 @@ it stores lives in the instance folder, so it needs no other service.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +94,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_secret(instance: Path) -> str:
-    """A random key kept in the instance folder, so sessions survive restarts."""
+    """A random key kept in the instance folder, so sessions survive restarts.
+
+    Several worker processes may start at once on a new instance: each writes
+    a complete key to a private temporary file and links it into place; the
+    first link wins and every worker then reads that one key (never a
+    half-written file).
+    """
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -135,6 +135,9 @@ def _js_off() -> bool:
     return value == "off"
 
 
+_AUTOFOCUS = re.compile(r"(<[^<>]*?)\sautofocus(?=[\s>])")
+
+
 def _frameable(body: str) -> Response:
     """A preview response that this site's own gallery pages may frame."""
     response = make_response(body)
@@ -192,6 +195,7 @@ def component(name: str) -> str:
                     "gallery.preview",
                     name=component.name,
                     example_name=example.name,
+                    embed=1,
                     **_query(theme),
                 ),
                 macro_call=component.macro_call(example),
@@ -226,6 +230,11 @@ def preview(name: str, example_name: str) -> Response:
             state_context=context,
             **context,
         )
+    if request.args.get("embed") == "1":
+        # Inside a component page's frame, an example's autofocus (an error
+        # summary, a banner confirmation) would scroll the whole gallery page
+        # to that frame as it loads. The standalone preview keeps it.
+        body = _AUTOFOCUS.sub(r"\1", body)
     return _frameable(body)
 
 

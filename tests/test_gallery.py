@@ -183,7 +183,7 @@ def test_theme_adds_its_stylesheet_after_the_bundle(client: Any, theme: str) -> 
 def test_component_page_passes_the_theme_to_every_preview(client: Any) -> None:
     page = parse(client.get("/components/quick-exit/?theme=brand").data)
     frames = page.select("iframe.demo-example__frame")
-    assert frames and all(frame["src"].endswith("?theme=brand") for frame in frames)
+    assert frames and all("theme=brand" in frame["src"] for frame in frames)
     assert page.select_one('input[name="theme"][value="brand"]').has_attr("checked")
 
 
@@ -295,3 +295,15 @@ def test_code_spans_escape_then_mark_up() -> None:
 def test_index_links_the_whole_page_views(client: Any) -> None:
     links = {a["href"] for a in parse(client.get("/components/").data).select("main a")}
     assert {"/components/full-page/", "/components/themes/"} <= links
+
+
+def test_embedded_previews_do_not_autofocus_but_standalone_ones_do(client: Any) -> None:
+    """A frame that takes focus on load would scroll the gallery page to it."""
+    page = parse(client.get("/components/error-summary/").data)
+    frame = page.select_one('iframe[src^="/components/error-summary/default/preview"]')
+    assert "embed=1" in frame["src"]
+    embedded = parse(client.get(frame["src"]).data)
+    standalone = parse(client.get("/components/error-summary/default/preview").data)
+    assert embedded.select_one(".haven-error-summary") is not None
+    assert not embedded.select("[autofocus]")
+    assert standalone.select("[autofocus]")

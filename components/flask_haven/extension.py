@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
@@ -63,6 +73,13 @@ class Haven:
         """Apply defaults, check them, and register routes, templates and hooks."""
         for key, default in haven_config.DEFAULTS.items():
             app.config.setdefault(key, default)
+        # Our forms' CSRF tokens live in Flask's session cookie, which every
+        # visitor of a page with the banner gets: give it safe flags unless the
+        # site chose its own (Flask's defaults are no SameSite and no Secure).
+        if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+            app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+        if type(app.session_interface) is SecureCookieSessionInterface:
+            app.session_interface = _SecureOnHttpsSessionInterface()
         haven_config.validate(app.config)
 
         auto_build = app.config["HAVEN_ASSETS_AUTO_BUILD"]
@@ -133,6 +150,21 @@ class Haven:
     def config(key: str) -> Any:
         """Read a ``HAVEN_*`` setting of the current app, by its short name."""
         return current_app.config[f"HAVEN_{key.upper()}"]
+
+
+class _SecureOnHttpsSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, marked ``Secure`` whenever the request is HTTPS.
+
+    ``SESSION_COOKIE_SECURE`` is one value for every request; a site served
+    over HTTPS (behind a proxy that sets ``X-Forwarded-Proto`` with
+    ProxyFix) gets the flag without having to remember it, and plain-HTTP
+    development keeps working.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
 
 
 def _send_static(filename: str) -> Response:

@@ -143,11 +143,6 @@ def test_session_cookie_is_http_only(app: Flask) -> None:
     assert "httponly" in session
 
 
-@pytest.mark.xfail(
-    reason="Flask's defaults: the session cookie (set on first page view, for the CSRF "
-    "token) has no SameSite and no Secure over https; reported to the lead",
-    strict=False,
-)
 def test_session_cookie_is_same_site_and_secure_on_https(app: Flask) -> None:
     _needs_consent(app)
     session = _consent_cookie_after_accepting(app, "https://localhost")["session"]

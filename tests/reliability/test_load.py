@@ -77,11 +77,6 @@ def _secret_key(path: str, barrier: object) -> str:
     return _instance_secret(Path(path))
 
 
-@pytest.mark.xfail(
-    reason="demo_app._instance_secret races: workers starting together on a fresh "
-    "instance can each write their own key, or read an empty one (reported to the lead)",
-    strict=False,
-)
 def test_workers_share_one_secret_key() -> None:
     """gunicorn forks its workers at once; each builds the app on the same instance.
 

@@ -67,10 +67,9 @@ class ConsentManager:
         if self.policy is not None and not app.config.get("SECRET_KEY") and not app.testing:
             # The cookie is signed: without a key nobody's choice could be read back.
             raise HavenConfigError("HAVEN_CONSENT_POLICY needs the app's SECRET_KEY to be set.")
-        if self.policy is not None and self.log_enabled:
-            from ..db import init_db
-
-            init_db(app)
+        # The consent log's table is created on first use (flask_haven.db), not
+        # here: a database that is down must not stop the site, quick exit and
+        # all, from starting; saving a choice then fails with the error notice.
         app.after_request(self.clear_refused_cookies)
 
     # -- reading ---------------------------------------------------------------
@@ -227,6 +226,18 @@ class ConsentAPI:
         if not has_request_context():
             return category == "essential"
         return self._manager().current().allows(category)
+
+    def allowed_categories(self) -> list[str]:
+        """The optional categories this request may use, in policy order.
+
+        The layout writes them into the page (``data-haven-consent`` on
+        ``<html>``) so the browser script trusts the server's reading of the
+        signed cookie, never the cookie's unsigned text.
+        """
+        policy = self.policy
+        if policy is None or not has_request_context():
+            return []
+        return [name for name in policy.optional_names if self.allows(name)]
 
     def recorded(self) -> Consent | None:
         """The person's valid choice, or ``None`` if they have not made one."""

@@ -2,24 +2,23 @@
  * Cookie consent in the browser: `haven.consent.allows(category)`, the
  * `haven:consent-change` event, gated scripts and the banner.
  *
- * The server is the authority: it renders the banner only while there is no
- * valid choice and expires an unusable consent cookie, so the cookie this
- * script reads is either valid or absent. Saving posts the same form the
- * no-JS page submits, with fetch, and changes nothing until the server says
- * the choice is stored.
+ * The server is the authority: it checks the signed consent cookie and
+ * writes the allowed categories into the page (`data-haven-consent` on
+ * <html>); this script never trusts the cookie's text, which anything on
+ * the site's paths could forge. Saving posts the same form the no-JS page
+ * submits, with fetch, and changes nothing until the server says the choice
+ * is stored (its answer then says what is allowed).
  */
 ;(function (haven) {
   'use strict'
 
   var TIMEOUT_MS = 10000
 
+  var allowed = (document.documentElement.getAttribute('data-haven-consent') || '').split(' ')
+
   /** True if cookies of `category` may be used (essential always). */
   function allows (category) {
-    if (category === 'essential') return true
-    var match = document.cookie.match(/(?:^|;\s*)haven_consent="?([^;"]*)/)
-    // 1.<policy>.<time>.<allowed~categories>.<record>.<signature>
-    var parts = match ? match[1].split('.') : []
-    return parts.length === 6 && parts[0] === '1' && parts[3].split('~').indexOf(category) > -1
+    return category === 'essential' || allowed.indexOf(category) > -1
   }
 
   /** Swap each inert gated script of an allowed category for a running one. */
@@ -62,6 +61,7 @@
 
   /** Apply a saved choice: clear refused cookies, run allowed scripts, tell the page. */
   function changed (data) {
+    allowed = Object.keys(data.choices || {}).filter(function (name) { return data.choices[name] })
     clear(data.clear || [])
     runScripts()
     document.dispatchEvent(new CustomEvent('haven:consent-change', { detail: { choices: data.choices } }))

@@ -16,22 +16,18 @@
   haven.register('haven-feedback-form', function (root) {
     var config = haven.readConfig(root, DEFAULTS)
     var field = root.querySelector('textarea')
-    var shown = document.createElement('p')
-    var spoken = document.createElement('p')
+    var shown = root.querySelector('[data-haven-count]')
+    var spoken = root.querySelector('[data-haven-count-spoken]')
     var timer
+    if (!field || !shown || !spoken) return
 
     function update () {
       // Code points, as the server counts; textarea values use \n, as it stores.
       var left = config.maxLength - Array.from(field.value).length
-      shown.className = left < 0 ? 'haven-error-message' : 'haven-hint'
+      shown.className = 'haven-feedback-form__count ' + (left < 0 ? 'haven-error-message' : 'haven-hint')
       shown.textContent = (left < 0 ? config.overText : config.leftText).replace('{n}', Math.abs(left))
     }
 
-    shown.setAttribute('aria-hidden', 'true')
-    spoken.className = 'haven-visually-hidden'
-    spoken.setAttribute('aria-live', 'polite')
-    root.appendChild(shown)
-    root.appendChild(spoken)
     update()
     field.addEventListener('input', function () {
       update()

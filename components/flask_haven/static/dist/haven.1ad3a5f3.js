@@ -17,10 +17,8 @@ haven.initAll=initAll
 haven.readConfig=readConfig
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
 var TIMEOUT_MS=10000
-function allows(category){if(category==='essential')return true
-var match=document.cookie.match(/(?:^|;\s*)haven_consent="?([^;"]*)/)
-var parts=match?match[1].split('.'):[]
-return parts.length===6&&parts[0]==='1'&&parts[3].split('~').indexOf(category)>-1}
+var allowed=(document.documentElement.getAttribute('data-haven-consent')||'').split(' ')
+function allows(category){return category==='essential'||allowed.indexOf(category)>-1}
 function runScripts(){document.querySelectorAll('script[type="text/plain"][data-haven-consent]').forEach(function(inert){var category=inert.getAttribute('data-haven-consent')
 if(!allows(category))return
 var script=document.createElement('script')
@@ -37,7 +35,8 @@ var domains=['']
 for(var i=0;i<host.length-1;i++)domains.push(';domain=.'+host.slice(i).join('.'))
 segments.forEach(function(segment,index){var path=segments.slice(0,index+1).join('/')||'/'
 domains.forEach(function(domain){document.cookie=name+'=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path='+path+domain})})})}
-function changed(data){clear(data.clear||[])
+function changed(data){allowed=Object.keys(data.choices||{}).filter(function(name){return data.choices[name]})
+clear(data.clear||[])
 runScripts()
 document.dispatchEvent(new CustomEvent('haven:consent-change',{detail:{choices:data.choices}}))}
 function send(form,button){var body=new FormData(form)
@@ -135,17 +134,13 @@ haven.register('haven-error-summary',start)})(window.haven);(function(haven){'us
 var DEFAULTS=Object.freeze({maxLength:'1200',leftText:'Characters left: {n}',overText:'Characters over the limit: {n}'})
 haven.register('haven-feedback-form',function(root){var config=haven.readConfig(root,DEFAULTS)
 var field=root.querySelector('textarea')
-var shown=document.createElement('p')
-var spoken=document.createElement('p')
+var shown=root.querySelector('[data-haven-count]')
+var spoken=root.querySelector('[data-haven-count-spoken]')
 var timer
+if(!field||!shown||!spoken)return
 function update(){var left=config.maxLength-Array.from(field.value).length
-shown.className=left<0?'haven-error-message':'haven-hint'
+shown.className='haven-feedback-form__count '+(left<0?'haven-error-message':'haven-hint')
 shown.textContent=(left<0?config.overText:config.leftText).replace('{n}',Math.abs(left))}
-shown.setAttribute('aria-hidden','true')
-spoken.className='haven-visually-hidden'
-spoken.setAttribute('aria-live','polite')
-root.appendChild(shown)
-root.appendChild(spoken)
 update()
 field.addEventListener('input',function(){update()
 clearTimeout(timer)
