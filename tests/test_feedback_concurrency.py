@@ -9,7 +9,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from flask import Flask
+
 from demo_app import create_app
+from flask_haven.feedback import Feedback
 from flask_haven.testing.plugin import LiveServer
 
 from .feedback_helpers import stored
@@ -44,8 +47,11 @@ def client_posts(base_url: str, worker: int) -> list[tuple[str, int]]:
     return results
 
 
-def test_eight_clients_posting_at_once_store_every_item_exactly_once(tmp_path: Path) -> None:
-    app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_FEEDBACK_RATE_LIMIT": None})
+def assert_concurrent_posts_stored_once(app: Flask) -> list[Feedback]:
+    """Serve ``app``, let THREADS clients post at once; every item stored exactly once.
+
+    Returns what was stored, for further checks.
+    """
     server = LiveServer(app).start()
     try:
         with ThreadPoolExecutor(THREADS) as pool:
@@ -58,6 +64,12 @@ def test_eight_clients_posting_at_once_store_every_item_exactly_once(tmp_path: P
     items = stored(app)
     assert len(items) == len(sent) == THREADS * POSTS_PER_THREAD
     assert sorted(item.text for item in items) == sorted(sent)
+    return items
+
+
+def test_eight_clients_posting_at_once_store_every_item_exactly_once(tmp_path: Path) -> None:
+    app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_FEEDBACK_RATE_LIMIT": None})
+    items = assert_concurrent_posts_stored_once(app)
     assert len({item.id for item in items}) == len(items)
     assert all(item.answers == {"satisfaction": "neither"} for item in items)
 
@@ -65,7 +77,10 @@ def test_eight_clients_posting_at_once_store_every_item_exactly_once(tmp_path: P
 SERVE_ONE_WORKER = """
 import sys
 from werkzeug.serving import make_server
+from flask import Flask
+
 from demo_app import create_app
+from flask_haven.feedback import Feedback
 
 app = create_app({"INSTANCE_PATH": sys.argv[1], "HAVEN_FEEDBACK_RATE_LIMIT": None})
 server = make_server("127.0.0.1", 0, app, threaded=True)

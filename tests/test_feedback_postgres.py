@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,10 +20,9 @@ from flask import Flask
 from demo_app import create_app
 from flask_haven.db import get_engine
 from flask_haven.feedback import feedback_table, save_feedback
-from flask_haven.testing.plugin import LiveServer
 
 from .feedback_helpers import post_feedback, stored
-from .test_feedback_concurrency import POSTS_PER_THREAD, THREADS, client_posts
+from .test_feedback_concurrency import assert_concurrent_posts_stored_once
 
 POSTGRES_URL = os.environ.get("HAVEN_TEST_POSTGRES_URL")
 
@@ -85,14 +83,4 @@ def test_export_since_compares_in_utc(pg_app: Flask) -> None:
 
 
 def test_concurrent_posts_are_stored_exactly_once(pg_app: Flask) -> None:
-    server = LiveServer(pg_app).start()
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            batches = list(pool.map(lambda w: client_posts(server.url, w), range(THREADS)))
-    finally:
-        server.stop()
-    sent = [text for batch in batches for text, _ in batch]
-    assert {status for batch in batches for _, status in batch} == {303}
-    items = stored(pg_app)
-    assert len(items) == len(sent) == THREADS * POSTS_PER_THREAD
-    assert sorted(i.text for i in items) == sorted(sent)
+    assert_concurrent_posts_stored_once(pg_app)
