@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -65,7 +64,6 @@ class Haven:
     no_store = staticmethod(no_store)
 
     def __init__(self, app: Flask | None = None) -> None:
-        self.manifest: AssetManifest | None = None
         if app is not None:
             self.init_app(app)
 
@@ -85,7 +83,9 @@ class Haven:
         auto_build = app.config["HAVEN_ASSETS_AUTO_BUILD"]
         if auto_build is None:
             auto_build = app.debug
-        self.manifest = AssetManifest(DIST_DIR, auto_build=bool(auto_build))
+        # Per app, not on this object: one Haven() may serve several apps
+        # (application factory), each with its own debug setting.
+        app.extensions["haven_assets"] = AssetManifest(DIST_DIR, auto_build=bool(auto_build))
 
         blueprint = _HavenBlueprint("haven", __name__, url_prefix=app.config["HAVEN_URL_PREFIX"])
         blueprint.add_url_rule("/static/<path:filename>", "static", _send_static)
@@ -122,8 +122,8 @@ class Haven:
 
     def asset_url(self, kind: str) -> str | None:
         """URL of the current ``"js"`` or ``"css"`` bundle, or ``None`` if unbuilt."""
-        manifest = self._state().manifest
-        name = manifest.filename(kind) if manifest else None
+        manifest: AssetManifest = current_app.extensions["haven_assets"]
+        name = manifest.filename(kind)
         return url_for("haven.static", filename=f"dist/{name}") if name else None
 
     def checked_exit_url(self, url: str | None = None) -> str:
@@ -141,15 +141,6 @@ class Haven:
     def quick_exit_clear_url(self) -> str:
         """URL of the route that answers with ``Clear-Site-Data`` then leaves."""
         return url_for("haven.quick_exit")
-
-    @staticmethod
-    def _state() -> Haven:
-        return current_app.extensions["haven"]  # type: ignore[no-any-return]
-
-    @staticmethod
-    def config(key: str) -> Any:
-        """Read a ``HAVEN_*`` setting of the current app, by its short name."""
-        return current_app.config[f"HAVEN_{key.upper()}"]
 
 
 class _SecureOnHttpsSessionInterface(SecureCookieSessionInterface):
