@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test lint typecheck unit e2e assets benchmark clean
+.PHONY: install run browser test lint typecheck unit e2e assets translations benchmark clean
 
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) and installing flask-haven with its dev tools"
@@ -39,6 +39,11 @@ test: lint typecheck browser
 
 assets: $(STAMP)
 	$(BIN)/flask --app demo_app haven build-assets
+
+# Extract every message into flask_haven.pot, merge it into each language's
+# .po, compile the .mo files. A test fails when this would change anything.
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py
 
 benchmark: $(STAMP) browser
 	$(BIN)/python -m benchmarks

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .i18n import check_locale
+
 
 class HavenConfigError(ValueError):
     """A ``HAVEN_*`` setting is unusable; raised by ``init_app`` at start-up.
@@ -30,11 +32,31 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("HAVEN_LANG", "en", "Value of the `lang` attribute on `<html>` in the layout."),
+    Setting(
+        "HAVEN_LANGUAGES",
+        ("en",),
+        "Locales the site is published in; the first is the default. Without a locale hook "
+        "or `HAVEN_LOCALE`, each request gets the best match for the browser's "
+        '`Accept-Language` among these. A bilingual site sets `("en", "cy")`. '
+        "See docs/i18n.md.",
+    ),
+    Setting(
+        "HAVEN_LOCALE",
+        None,
+        "One locale for every request (a site in one language, such as `cy`); "
+        "`None` chooses per request. A `@haven.locale_selector` hook comes first.",
+    ),
+    Setting(
+        "HAVEN_TRANSLATION_DIRECTORIES",
+        (),
+        "Extra folders of `<locale>/LC_MESSAGES/flask_haven.mo` catalogues, to add a language "
+        "or correct ours; they win over the built-in ones.",
+    ),
     Setting(
         "HAVEN_SERVICE_NAME",
         "",
-        "Name of the service, shown in the layout's header and used in the banner texts.",
+        "Name of the service, shown in the layout's header and used in the banner texts. "
+        'A string, or one per language: `{"en": ..., "cy": ...}`.',
     ),
     Setting(
         "HAVEN_URL_PREFIX",
@@ -131,13 +153,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "HAVEN_PHASE_BANNER_TEXT",
-        "This site is new and we are still improving it.",
-        "Message beside the phase tag.",
+        None,
+        "Message beside the phase tag (a string or one per language); `None` means our "
+        "translated default, *This site is new and we are still improving it.*",
     ),
     Setting(
         "HAVEN_PHASE_BANNER_LINK_TEXT",
-        "Tell us what you think",
-        "Text of the banner's link to the feedback page.",
+        None,
+        "Text of the banner's link to the feedback page (a string or one per language); "
+        "`None` means our translated default, *Tell us what you think*.",
     ),
     Setting(
         "HAVEN_FEEDBACK_URL",
@@ -247,6 +271,16 @@ def validate(config: dict[str, Any]) -> None:
             f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
             f"got {trigger!r}."
         )
+    languages = config["HAVEN_LANGUAGES"]
+    if isinstance(languages, str) or not languages:
+        raise HavenConfigError(
+            f"HAVEN_LANGUAGES must be a non-empty list of locales such as ('en', 'cy'); "
+            f"got {languages!r}."
+        )
+    for language in languages:
+        check_locale(language, "HAVEN_LANGUAGES")
+    if config["HAVEN_LOCALE"] is not None:
+        check_locale(config["HAVEN_LOCALE"], "HAVEN_LOCALE")
     prefix = config["HAVEN_URL_PREFIX"]
     if not isinstance(prefix, str) or not prefix.startswith("/") or prefix.endswith("/"):
         raise HavenConfigError(

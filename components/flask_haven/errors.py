@@ -35,10 +35,11 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from .config import HavenConfigError
+from .i18n import N_, gettext, localize, ngettext, page_language_tag
 
 logger = logging.getLogger("flask_haven")
 
-DEFAULT_NOTICE_TEXT = "Sorry, there was a technical problem. Please try again."
+DEFAULT_NOTICE_TEXT = N_("Sorry, there was a technical problem. Please try again.")
 
 # An id from a proxy is shown on the page and written to the log, so only a
 # short token of harmless characters is trusted: nothing that could break a
@@ -62,45 +63,55 @@ class ErrorText:
 # Our own words. Each says what happened without blame and what to do next.
 ERROR_TEXTS: dict[int, ErrorText] = {
     400: ErrorText(
-        "Sorry, something went wrong with that page",
-        "We could not use what was sent. This can happen when a page has been open for a "
-        "long time. Go back, reload the page and try again.",
+        N_("Sorry, something went wrong with that page"),
+        N_(
+            "We could not use what was sent. This can happen when a page has been open for a "
+            "long time. Go back, reload the page and try again."
+        ),
     ),
     403: ErrorText(
-        "You cannot see this page",
-        "This page is not open to you. If you think it should be, contact us.",
+        N_("You cannot see this page"),
+        N_("This page is not open to you. If you think it should be, contact us."),
     ),
     404: ErrorText(
-        "Page not found",
-        "We cannot find a page at this address. Check that the address is spelled correctly, "
-        "or start again from the home page.",
+        N_("Page not found"),
+        N_(
+            "We cannot find a page at this address. Check that the address is spelled correctly, "
+            "or start again from the home page."
+        ),
     ),
     405: ErrorText(
-        "Sorry, that did not work",
-        "This page cannot be used in that way. Go back to the previous page and try again.",
+        N_("Sorry, that did not work"),
+        N_("This page cannot be used in that way. Go back to the previous page and try again."),
     ),
     413: ErrorText(
-        "What you sent is too large",
-        "The form or file you sent is bigger than we can accept. Make it smaller and try again.",
+        N_("What you sent is too large"),
+        N_(
+            "The form or file you sent is bigger than we can accept. Make it smaller and try again."
+        ),
     ),
     429: ErrorText(
-        "You have tried too many times",
-        "To keep the service safe, we have paused requests from you for a short time. "
-        "Wait a few minutes, then try again.",
+        N_("You have tried too many times"),
+        N_(
+            "To keep the service safe, we have paused requests from you for a short time. "
+            "Wait a few minutes, then try again."
+        ),
     ),
     500: ErrorText(
-        "Sorry, there was a technical problem",
-        "Please try again later. If you were sending a form, what you sent may not have "
-        "been saved.",
+        N_("Sorry, there was a technical problem"),
+        N_(
+            "Please try again later. If you were sending a form, what you sent may not have "
+            "been saved."
+        ),
     ),
     503: ErrorText(
-        "Sorry, the service is unavailable",
-        "We are working on the service. Please try again later.",
+        N_("Sorry, the service is unavailable"),
+        N_("We are working on the service. Please try again later."),
     ),
 }
 GENERIC_CLIENT_ERROR = ErrorText(
-    "Sorry, that did not work",
-    "Go back to the previous page and try again.",
+    N_("Sorry, that did not work"),
+    N_("Go back to the previous page and try again."),
 )
 GENERIC_SERVER_ERROR = ERROR_TEXTS[500]
 
@@ -225,7 +236,9 @@ def error_text(status: int) -> ErrorText:
         GENERIC_SERVER_ERROR if status >= 500 else GENERIC_CLIENT_ERROR
     )
     theirs = current_app.config["HAVEN_ERROR_MESSAGES"].get(status) or {}
-    return ErrorText(theirs.get("title", ours.title), theirs.get("message", ours.message))
+    title = localize(theirs["title"]) if "title" in theirs else gettext(ours.title)
+    message = localize(theirs["message"]) if "message" in theirs else gettext(ours.message)
+    return ErrorText(title, message)
 
 
 def _retry_message(status: int, retry_after: Any) -> str | None:
@@ -236,8 +249,16 @@ def _retry_message(status: int, retry_after: Any) -> str | None:
         return None
     minutes = max(1, round(retry_after / 60))
     if minutes < 120:
-        return f"You can try again in about {minutes} minute{'s' if minutes != 1 else ''}."
-    return f"You can try again in about {round(minutes / 60)} hours."
+        return ngettext(
+            "You can try again in about %(num)s minute.",
+            "You can try again in about %(num)s minutes.",
+            minutes,
+        )
+    return ngettext(
+        "You can try again in about %(num)s hour.",
+        "You can try again in about %(num)s hours.",
+        round(minutes / 60),
+    )
 
 
 def handle_http_error(error: HTTPException) -> Any:
@@ -293,11 +314,13 @@ def error_response(status: int, *, retry_after: Any = None) -> Response:
 def _bare_error_response(status: int) -> Response:
     text = error_text(status)
     rid = request_id() if has_request_context() else ""
+    reference = gettext("Reference: %(reference)s", reference=rid)
     html = (
-        f'<!DOCTYPE html><html lang="{escape(current_app.config["HAVEN_LANG"])}"><head>'
+        f'<!DOCTYPE html><html lang="{escape(page_language_tag())}"><head>'
         f'<meta charset="utf-8"><title>{escape(text.title)}</title></head><body><main>'
         f"<h1>{escape(text.title)}</h1><p>{escape(text.message)}</p>"
-        f"<p>Reference: {escape(rid)}</p></main></body></html>"
+        f"<p>{escape(reference)}</p>"
+        "</main></body></html>"
     )
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"

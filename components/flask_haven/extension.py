@@ -26,6 +26,7 @@ from .consent import views as consent_views
 from .csrf import csrf_token
 from .errors import healthz, init_errors
 from .feedback import init_feedback
+from .i18n import LocaleSelector, init_i18n
 from .security import apply_security_headers, no_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -64,6 +65,7 @@ class Haven:
     no_store = staticmethod(no_store)
 
     def __init__(self, app: Flask | None = None) -> None:
+        self._locale_selector: LocaleSelector | None = None
         if app is not None:
             self.init_app(app)
 
@@ -96,6 +98,8 @@ class Haven:
 
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
+        # Translations come before anything that renders text.
+        init_i18n(app, lambda: self._locale_selector)
 
         # Cookie consent: the per-app policy and the banner's POST route.
         app.extensions["haven_consent"] = consent_manager.ConsentManager(app)
@@ -117,6 +121,17 @@ class Haven:
         from .cli import haven_cli
 
         app.cli.add_command(haven_cli)
+
+    def locale_selector(self, selector: LocaleSelector) -> LocaleSelector:
+        """Register the site's hook that picks each request's locale (a decorator).
+
+        It returns a locale such as ``"cy"`` or ``"en-GB"``, or ``None`` to
+        fall back to ``HAVEN_LOCALE``, then ``Accept-Language`` among
+        ``HAVEN_LANGUAGES``. Ignored when the site set up Flask-Babel itself:
+        then Flask-Babel's own locale selector decides.
+        """
+        self._locale_selector = selector
+        return selector
 
     # -- used by templates -------------------------------------------------
 

@@ -15,7 +15,10 @@ of rejected cookies all come from a :class:`Policy`. Describe it in Python::
         ),
     )
 
-or as a dict / YAML file with the same fields (:func:`load_policy`). A policy
+or as a dict / YAML file with the same fields (:func:`load_policy`). Each text
+(title, description, purpose, expiry) is a string, or one string per language
+(``{"en": "Analytics cookies", "cy": "Cwcis dadansoddi"}``) for a site in
+several languages. A policy
 is checked when the app starts: a mistake fails the deployment, not a visitor.
 """
 
@@ -31,6 +34,7 @@ from typing import Any
 import yaml
 
 from ..config import HavenConfigError
+from ..i18n import LocalText, check_locale
 
 ESSENTIAL = "essential"
 # Category names travel in the consent cookie, separated by "~" and ".", so
@@ -49,8 +53,8 @@ class CookieInfo:
     """
 
     name: str
-    purpose: str
-    expiry: str
+    purpose: LocalText
+    expiry: LocalText
     party: str = "first"
 
     @property
@@ -70,8 +74,8 @@ class Category:
     """A group of cookies a person allows or refuses as one."""
 
     name: str
-    title: str
-    description: str
+    title: LocalText
+    description: LocalText
     cookies: tuple[CookieInfo, ...] = ()
 
     @property
@@ -155,8 +159,8 @@ def validate_policy(policy: Policy) -> None:
             fail(f"category {category.name!r} is listed twice.")
         seen_categories.add(category.name)
         for text in ("title", "description"):
-            if not str(getattr(category, text) or "").strip():
-                fail(f"category {category.name!r} needs a {text}.")
+            if _blank(getattr(category, text)):
+                fail(f"category {category.name!r} needs a {text} (in every language it lists).")
         for cookie in category.cookies:
             where = f"cookie {cookie.name!r} in category {category.name!r}"
             if not _COOKIE_NAME.match(cookie.name):
@@ -164,12 +168,28 @@ def validate_policy(policy: Policy) -> None:
             if cookie.name in seen_cookies:
                 fail(f"cookie {cookie.name!r} is listed twice.")
             seen_cookies.add(cookie.name)
-            if not cookie.purpose.strip():
+            if _blank(cookie.purpose):
                 fail(f"{where} needs a purpose.")
-            if not cookie.expiry.strip():
+            if _blank(cookie.expiry):
                 fail(f"{where} needs an expiry.")
             if cookie.party not in PARTIES:
                 fail(f"{where}: party must be 'first' or 'third'; got {cookie.party!r}.")
+
+
+def _blank(text: object) -> bool:
+    """True for a missing text, or a language map with no entries or an empty one."""
+    if isinstance(text, Mapping):
+        for language in text:
+            check_locale(language, "HAVEN_CONSENT_POLICY language")
+        return not text or any(_blank(value) for value in text.values())
+    return not isinstance(text, str) or not text.strip()
+
+
+def _local(value: object) -> LocalText:
+    """A policy text from plain data: a language map is kept, anything else made a string."""
+    if isinstance(value, Mapping):
+        return {str(language): str(text or "") for language, text in value.items()}
+    return str(value or "")
 
 
 def policy_from_dict(data: Mapping[str, Any]) -> Policy:
@@ -199,8 +219,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         categories = tuple(
             Category(
                 name=str(raw["name"]),
-                title=str(raw.get("title") or ""),
-                description=str(raw.get("description") or ""),
+                title=_local(raw.get("title")),
+                description=_local(raw.get("description")),
                 cookies=tuple(cookies_by_category[str(raw["name"])]),
             )
             for raw in raw_categories
@@ -213,8 +233,8 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
 def _cookie(raw: Mapping[str, Any]) -> CookieInfo:
     return CookieInfo(
         name=str(raw["name"]),
-        purpose=str(raw.get("purpose") or ""),
-        expiry=str(raw.get("expiry") or ""),
+        purpose=_local(raw.get("purpose")),
+        expiry=_local(raw.get("expiry")),
         party=str(raw.get("party") or "first"),
     )
 

@@ -23,6 +23,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from ..csrf import csrf_is_valid
+from ..i18n import gettext, localize
 from .log import ConsentLogError
 from .manager import FLASH_KEY, ConsentManager, safe_return_path
 
@@ -94,7 +95,9 @@ def settings_form_errors(manager: ConsentManager) -> tuple[dict[str, bool], dict
         if value in ("yes", "no"):
             choices[category.name] = value == "yes"
         else:
-            errors[category.name] = f"Select yes or no for {category.title.lower()}"
+            errors[category.name] = gettext(
+                "Select yes or no for %(category)s", category=localize(category.title).lower()
+            )
     return choices, errors
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import HavenConfigError
+from ..i18n import LocalText, check_local_text, check_locale, gettext, localize
 
 PHASES = ("alpha", "beta")
 
@@ -32,7 +33,7 @@ class Option:
     """One answer to a question: the stored ``value`` and the ``text`` people see."""
 
     value: str
-    text: str
+    text: LocalText
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,18 @@ class Question:
     """
 
     name: str
-    legend: str
+    legend: LocalText
     options: tuple[Option, ...]
-    hint: str = ""
+    hint: LocalText = ""
     required: bool = False
-    error: str = ""
+    error: LocalText = ""
 
     @property
     def error_message(self) -> str:
         """What the error summary and the inline message say when unanswered."""
-        return self.error or f"Select an answer for: {self.legend}"
+        if self.error:
+            return localize(self.error)
+        return gettext("Select an answer for: %(question)s", question=localize(self.legend))
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,19 @@ def _text(question: Mapping[str, Any], key: str, *, required: bool) -> str:
     return value
 
 
+def _local_text(question: Mapping[str, Any], key: str, *, required: bool) -> LocalText:
+    """A text people read: a string, or one string per language (``{"en": ..., "cy": ...}``)."""
+    value = question.get(key, "")
+    if not isinstance(value, Mapping):
+        return _text(question, key, required=required)
+    if not value:
+        raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: {key!r} has no languages.")
+    for language in value:
+        check_locale(language, f"HAVEN_FEEDBACK_QUESTIONS {key!r}")
+        _text(value, language, required=required)
+    return dict(value)
+
+
 def parse_question(raw: object) -> Question:
     """Check one entry of ``HAVEN_FEEDBACK_QUESTIONS`` and make it a :class:`Question`."""
     if isinstance(raw, Question):
@@ -112,17 +128,19 @@ def parse_question(raw: object) -> Question:
         if not isinstance(option, Mapping):
             raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: bad option {option!r}.")
         options.append(
-            Option(_text(option, "value", required=True), _text(option, "text", required=True))
+            Option(
+                _text(option, "value", required=True), _local_text(option, "text", required=True)
+            )
         )
     if len({o.value for o in options}) != len(options):
         raise HavenConfigError(f"HAVEN_FEEDBACK_QUESTIONS: {name!r} repeats an option value.")
     return Question(
         name=name,
-        legend=_text(raw, "legend", required=True),
+        legend=_local_text(raw, "legend", required=True),
         options=tuple(options),
-        hint=_text(raw, "hint", required=False),
+        hint=_local_text(raw, "hint", required=False),
         required=bool(raw.get("required", False)),
-        error=_text(raw, "error", required=False),
+        error=_local_text(raw, "error", required=False),
     )
 
 
@@ -156,8 +174,7 @@ def validate_feedback_settings(config: Mapping[str, Any]) -> None:
     if phase is not None and phase not in PHASES:
         raise HavenConfigError(f"HAVEN_PHASE must be 'alpha', 'beta' or None; got {phase!r}.")
     for key in ("HAVEN_PHASE_BANNER_TEXT", "HAVEN_PHASE_BANNER_LINK_TEXT"):
-        if not isinstance(config[key], str) or not config[key].strip():
-            raise HavenConfigError(f"{key} must be a non-empty string.")
+        check_local_text(config[key], key)
     url = config["HAVEN_FEEDBACK_URL"]
     if url is not None and (not isinstance(url, str) or not url.startswith(("/", "https://"))):
         raise HavenConfigError(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..i18n import N_, format_number, gettext, localize
 from .settings import Question
 
 TEXT_FIELD = "feedback"
@@ -29,14 +30,23 @@ _ALLOWED_CONTROLS = frozenset("\n\t")
 # U+FFFD is what a browser or our parser puts where bytes were not valid UTF-8.
 _REPLACEMENT = "\ufffd"
 
+# Translated when used (gettext works without Flask too, in English).
 MESSAGES = {
-    "empty": "Enter your feedback",
-    "too_long": "Your feedback must be {max_length:,} characters or fewer",
+    "empty": N_("Enter your feedback"),
+    "too_long": N_("Your feedback must be %(max_length)s characters or fewer"),
     # The form shows each refused character as U+FFFD, so the person can find it.
-    "bad_characters": "Your feedback contains characters we cannot accept (shown as \ufffd). "
-    "Delete them and try again",
-    "bad_answer": "Select one of the answers for: {legend}",
+    "bad_characters": N_(
+        "Your feedback contains characters we cannot accept (shown as %(mark)s). "
+        "Delete them and try again"
+    ),
+    "bad_answer": N_("Select one of the answers for: %(question)s"),
 }
+
+
+def _message(key: str, **variables: str) -> str:
+    """The message ``MESSAGES[key]`` in the current language."""
+    message = MESSAGES[key]
+    return gettext(message, **variables)
 
 
 @dataclass
@@ -114,11 +124,11 @@ def validate_submission(
     text = normalise_newlines(raw_text if isinstance(raw_text, str) else "")
     errors: dict[str, str] = {}
     if has_bad_characters(text):
-        errors[TEXT_FIELD] = MESSAGES["bad_characters"]
+        errors[TEXT_FIELD] = _message("bad_characters", mark=_REPLACEMENT)
     elif not text.strip():
-        errors[TEXT_FIELD] = MESSAGES["empty"]
+        errors[TEXT_FIELD] = _message("empty")
     elif len(text) > max_length:
-        errors[TEXT_FIELD] = MESSAGES["too_long"].format(max_length=max_length)
+        errors[TEXT_FIELD] = _message("too_long", max_length=format_number(max_length))
 
     answers: dict[str, str] = {}
     for question in questions:
@@ -127,7 +137,7 @@ def validate_submission(
         if value in allowed:
             answers[question.name] = value
         elif value:
-            errors[question.name] = MESSAGES["bad_answer"].format(legend=question.legend)
+            errors[question.name] = _message("bad_answer", question=localize(question.legend))
         elif question.required:
             errors[question.name] = question.error_message
 

@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..csrf import csrf_is_valid
 from ..db import get_engine
+from ..i18n import N_, format_number, gettext
 from ..security import NO_STORE
 from .ratelimit import MemoryRateLimitStore, RateLimitStore
 from .settings import Question, max_request_bytes, parse_questions, parse_rate_limit
@@ -46,15 +47,27 @@ log = logging.getLogger("flask_haven.feedback")
 STATE_KEY = "haven_feedback"
 DEFAULT_URL = "/feedback"
 
-TECHNICAL_PROBLEM = "Sorry, there was a technical problem. Please try again."
-NOT_SENT = "Your feedback has not been sent"
-TIMED_OUT = "This page timed out. Check your feedback, then send it again"
-TOO_LARGE = (
-    "What you sent was too large for us to read. Feedback must be {max_length:,} "
+# Message ids, translated when used.
+TECHNICAL_PROBLEM = N_("Sorry, there was a technical problem. Please try again.")
+NOT_SENT = N_("Your feedback has not been sent")
+TIMED_OUT = N_("This page timed out. Check your feedback, then send it again")
+TOO_LARGE = N_(
+    "What you sent was too large for us to read. Feedback must be %(max_length)s "
     "characters or fewer"
 )
-RATE_LIMITED = "You have sent feedback many times in a short time. Wait {wait} and send it again."
-_WAITS = {1.0: "a few seconds", 60.0: "a minute", 3600.0: "an hour"}
+# One whole sentence per window: translators need the sentence, not a fragment.
+RATE_LIMITED = {
+    1.0: N_(
+        "You have sent feedback many times in a short time. Wait a few seconds and send it again."
+    ),
+    60.0: N_("You have sent feedback many times in a short time. Wait a minute and send it again."),
+    3600.0: N_(
+        "You have sent feedback many times in a short time. Wait an hour and send it again."
+    ),
+}
+RATE_LIMITED_OTHER = N_(
+    "You have sent feedback many times in a short time. Wait a while and send it again."
+)
 
 
 def create_feedback_blueprint(
@@ -228,7 +241,7 @@ def _form_view(template: str) -> Response:
             template,
             questions,
             status=413,
-            errors={TEXT_FIELD: TOO_LARGE.format(max_length=max_length)},
+            errors={TEXT_FIELD: gettext(TOO_LARGE, max_length=format_number(max_length))},
         )
 
     submission = validate_submission(form, questions, max_length)
@@ -247,15 +260,15 @@ def _form_view(template: str) -> Response:
 
     rate = parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
     if rate is not None and not rate_limit_store().hit(_client_key(), rate.limit, rate.window):
-        wait = _WAITS.get(rate.window, "a while")
-        response = rerender(429, notice={"title": NOT_SENT, "text": RATE_LIMITED.format(wait=wait)})
+        text = gettext(RATE_LIMITED.get(rate.window, RATE_LIMITED_OTHER))
+        response = rerender(429, notice={"title": gettext(NOT_SENT), "text": text})
         response.headers["Retry-After"] = str(int(rate.window))
         return response
 
     if not csrf_is_valid():
         # The re-rendered form carries a fresh token; a real problem with the
         # text says more than "timed out", so it wins.
-        return rerender(400, errors={TEXT_FIELD: TIMED_OUT, **submission.errors})
+        return rerender(400, errors={TEXT_FIELD: gettext(TIMED_OUT), **submission.errors})
 
     if form[HONEYPOT_FIELD]:
         # Only bots fill the hidden field. Pretend it worked so they learn nothing.
@@ -271,7 +284,9 @@ def _form_view(template: str) -> Response:
         )
     except SQLAlchemyError:
         log.exception("could not store feedback")
-        return rerender(503, notice={"title": NOT_SENT, "text": TECHNICAL_PROBLEM})
+        return rerender(
+            503, notice={"title": gettext(NOT_SENT), "text": gettext(TECHNICAL_PROBLEM)}
+        )
     run_sinks(stored, config["HAVEN_FEEDBACK_SINKS"])
     return _thanks_redirect(submission.return_to)
 

@@ -61,9 +61,13 @@
     notice.className = BLOCK
     notice.setAttribute('role', 'alert')
     add(notice, 'h2', 'title', options.title)
-    add(notice, 'p', 'text', options.text || 'Sorry, there was a technical problem. Please try again.')
+    // Default texts come from the layout's <body data-haven-*-text>, in the
+    // page's language, from the same catalogue as the server's own notices.
+    var texts = document.body.dataset
+    add(notice, 'p', 'text', options.text || texts.havenErrorText)
     add(notice, 'p', 'details', options.details)
-    add(notice, 'button', 'dismiss', 'Hide this message').type = 'button'
+    var dismiss = add(notice, 'button', 'dismiss', texts.havenDismissText)
+    if (dismiss) dismiss.type = 'button'
     notice.havenKey = key
     notice.havenReturnFocus = document.activeElement
     container.insertBefore(notice, container.firstChild)

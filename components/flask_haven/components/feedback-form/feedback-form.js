@@ -7,10 +7,12 @@
 ;(function (haven) {
   'use strict'
 
+  // The texts come from the server (data-left-text, data-over-text), in the
+  // page's language; these bare numbers are only a last resort.
   var DEFAULTS = Object.freeze({
     maxLength: '1200',
-    leftText: 'Characters left: {n}',
-    overText: 'Characters over the limit: {n}'
+    leftText: '{n}',
+    overText: '-{n}'
   })
 
   haven.register('haven-feedback-form', function (root) {
@@ -20,12 +22,14 @@
     var spoken = root.querySelector('[data-haven-count-spoken]')
     var timer
     if (!field || !shown || !spoken) return
+    // Numbers written as the text around them expects (1,200 or 1.200).
+    var lang = (root.closest('[lang]') || document.documentElement).lang || undefined
 
     function update () {
       // Code points, as the server counts; textarea values use \n, as it stores.
       var left = config.maxLength - Array.from(field.value).length
       shown.className = 'haven-feedback-form__count ' + (left < 0 ? 'haven-error-message' : 'haven-hint')
-      shown.textContent = (left < 0 ? config.overText : config.leftText).replace('{n}', Math.abs(left))
+      shown.textContent = (left < 0 ? config.overText : config.leftText).replace('{n}', Math.abs(left).toLocaleString(lang))
     }
 
     update()

@@ -12,7 +12,8 @@
   var DEFAULTS = Object.freeze({
     exitUrl: 'https://www.bbc.co.uk/weather',
     trigger: 'escape',
-    statusText: 'Leaving this site',
+    // Announced as the page goes; the server renders it in the page's language.
+    statusText: '',
     clearUrl: ''
   })
 
@@ -49,6 +50,8 @@
     var status = document.createElement('div')
     status.className = 'haven-quick-exit-status haven-visually-hidden'
     status.setAttribute('role', 'status')
+    // Its text is in the quick exit's language, which may not be the page's.
+    status.lang = (root.closest('[lang]') || document.documentElement).lang
     document.body.appendChild(status)
 
     function leave () {

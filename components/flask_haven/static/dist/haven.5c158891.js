@@ -112,9 +112,11 @@ notice=document.createElement('div')
 notice.className=BLOCK
 notice.setAttribute('role','alert')
 add(notice,'h2','title',options.title)
-add(notice,'p','text',options.text||'Sorry, there was a technical problem. Please try again.')
+var texts=document.body.dataset
+add(notice,'p','text',options.text||texts.havenErrorText)
 add(notice,'p','details',options.details)
-add(notice,'button','dismiss','Hide this message').type='button'
+var dismiss=add(notice,'button','dismiss',texts.havenDismissText)
+if(dismiss)dismiss.type='button'
 notice.havenKey=key
 notice.havenReturnFocus=document.activeElement
 container.insertBefore(notice,container.firstChild)
@@ -131,21 +133,22 @@ if(!input)return
 event.preventDefault();((/radio|checkbox/.test(input.type)&&group)||(input.labels||[])[0]||input).scrollIntoView()
 input.focus({preventScroll:true})})}
 haven.register('haven-error-summary',start)})(window.haven);(function(haven){'use strict'
-var DEFAULTS=Object.freeze({maxLength:'1200',leftText:'Characters left: {n}',overText:'Characters over the limit: {n}'})
+var DEFAULTS=Object.freeze({maxLength:'1200',leftText:'{n}',overText:'-{n}'})
 haven.register('haven-feedback-form',function(root){var config=haven.readConfig(root,DEFAULTS)
 var field=root.querySelector('textarea')
 var shown=root.querySelector('[data-haven-count]')
 var spoken=root.querySelector('[data-haven-count-spoken]')
 var timer
 if(!field||!shown||!spoken)return
+var lang=(root.closest('[lang]')||document.documentElement).lang||undefined
 function update(){var left=config.maxLength-Array.from(field.value).length
 shown.className='haven-feedback-form__count '+(left<0?'haven-error-message':'haven-hint')
-shown.textContent=(left<0?config.overText:config.leftText).replace('{n}',Math.abs(left))}
+shown.textContent=(left<0?config.overText:config.leftText).replace('{n}',Math.abs(left).toLocaleString(lang))}
 update()
 field.addEventListener('input',function(){update()
 clearTimeout(timer)
 timer=setTimeout(function(){spoken.textContent=shown.textContent},1000)})})})(window.haven);(function(haven){'use strict'
-var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'Leaving this site',clearUrl:''})
+var DEFAULTS=Object.freeze({exitUrl:'https://www.bbc.co.uk/weather',trigger:'escape',statusText:'',clearUrl:''})
 var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
 var PRESS_WINDOW_MS=1000
 var ACTIVE_CLASS='haven-quick-exit-active'
@@ -160,6 +163,7 @@ var pressTimes=[]
 var status=document.createElement('div')
 status.className='haven-quick-exit-status haven-visually-hidden'
 status.setAttribute('role','status')
+status.lang=(root.closest('[lang]')||document.documentElement).lang
 document.body.appendChild(status)
 function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
 if(!leaving){leaving=true
