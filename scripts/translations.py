@@ -46,9 +46,7 @@ def extract() -> Catalog:
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
     )
     for filename, lineno, message, comments, context in found:
-        catalog.add(
-            message, None, [(filename, lineno)], auto_comments=comments, context=context
-        )
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
