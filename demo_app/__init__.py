@@ -14,19 +14,26 @@ import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, render_template
+from flask import Flask, abort, redirect, render_template, request, session, url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from flask_haven import Haven
 from flask_haven.consent import cookie_settings_view
 from flask_haven.feedback import create_feedback_blueprint
+from flask_haven.i18n import page_language_tag
 
 from .gallery import gallery
 
 ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_SETTINGS: dict[str, Any] = {
-    "HAVEN_SERVICE_NAME": "Northfield Council",
+    # The demo is published in English and Welsh. Its own article and
+    # navigation are English only, and marked so (see `demo_english`).
+    "HAVEN_LANGUAGES": ("en", "cy"),
+    "HAVEN_SERVICE_NAME": {"en": "Northfield Council", "cy": "Cyngor Northfield"},
     "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
     "HAVEN_CONSENT_LOG": True,
     # Error pages wear the site's own header and footer.
@@ -41,13 +48,23 @@ DEMO_FEEDBACK_SETTINGS: dict[str, Any] = {
     "HAVEN_FEEDBACK_QUESTIONS": (
         {
             "name": "satisfaction",
-            "legend": "How satisfied are you with this site? (optional)",
+            # A site's own texts may be given once per language.
+            "legend": {
+                "en": "How satisfied are you with this site? (optional)",
+                "cy": "Pa mor fodlon ydych chi â'r wefan hon? (dewisol)",
+            },
             "options": [
-                {"value": "very-satisfied", "text": "Very satisfied"},
-                {"value": "satisfied", "text": "Satisfied"},
-                {"value": "neither", "text": "Neither satisfied nor dissatisfied"},
-                {"value": "dissatisfied", "text": "Dissatisfied"},
-                {"value": "very-dissatisfied", "text": "Very dissatisfied"},
+                {"value": "very-satisfied", "text": {"en": "Very satisfied", "cy": "Bodlon iawn"}},
+                {"value": "satisfied", "text": {"en": "Satisfied", "cy": "Bodlon"}},
+                {
+                    "value": "neither",
+                    "text": {"en": "Neither satisfied nor dissatisfied", "cy": "Dim un na'r llall"},
+                },
+                {"value": "dissatisfied", "text": {"en": "Dissatisfied", "cy": "Anfodlon"}},
+                {
+                    "value": "very-dissatisfied",
+                    "text": {"en": "Very dissatisfied", "cy": "Anfodlon iawn"},
+                },
             ],
         },
     ),
@@ -78,7 +95,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    Haven(app)
+    haven = Haven(app)
+    haven.locale_selector(_demo_locale)
+    app.add_url_rule("/language/<code>", "language", choose_language)
+    app.jinja_env.globals["demo_english"] = demo_english
+    app.jinja_env.globals["demo_languages"] = demo_languages
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
     app.add_url_rule(
@@ -112,6 +133,74 @@ def _instance_secret(instance: Path) -> str:
         finally:
             os.unlink(tmp)
     return path.read_text(encoding="utf-8").strip()
+
+
+def _demo_locale() -> str | None:
+    """``?lang=`` for one page (the gallery's language switch), else the visitor's choice.
+
+    Returning ``None`` leaves the choice to flask-haven: ``Accept-Language``
+    among ``HAVEN_LANGUAGES``.
+    """
+    languages = app_languages()
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    chosen = session.get(LANGUAGE_KEY)
+    return chosen if chosen in languages else None
+
+
+LANGUAGE_KEY = "demo_language"
+
+
+def app_languages() -> tuple[str, ...]:
+    """The languages the demo is published in."""
+    from flask import current_app
+
+    return tuple(current_app.config["HAVEN_LANGUAGES"])
+
+
+def choose_language(code: str) -> Response:
+    """The header's English / Cymraeg links: remember the choice, go back to the page.
+
+    Kept in the session cookie the forms already need (an essential cookie):
+    the visitor asked for it, and it adds no new cookie.
+    """
+    if code not in app_languages():
+        abort(404)
+    session[LANGUAGE_KEY] = code
+    back = request.args.get("next", "")
+    # Only a path on this site: never an open redirect.
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for("index")
+    return redirect(back, 303)
+
+
+# Each language named in itself.
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+
+def demo_languages() -> list[dict[str, Any]]:
+    """The header's language links: code, own name, URL, and whether it is the page's."""
+    current = page_language_tag()
+    # Back to this page without a `?lang=` that would override the new choice.
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    back = request.path + ("?" + urlencode(args) if args else "")
+    return [
+        {
+            "code": code,
+            "name": LANGUAGE_NAMES.get(code, code),
+            "url": url_for("language", code=code, next=back),
+            "current": code == current,
+        }
+        for code in app_languages()
+    ]
+
+
+def demo_english() -> Markup:
+    """``lang="en"`` for the demo's own English-only text when the page is in another language."""
+    if page_language_tag().split("-")[0] == "en":
+        return Markup("")
+    return Markup(' lang="en"')
 
 
 def index() -> str:
