@@ -27,6 +27,17 @@ def preview_pages() -> list[str]:
     ]
 
 
+def in_welsh(paths: list[str]) -> list[str]:
+    """The same pages in Welsh (the demo's ``?lang=cy``): longer words, other texts."""
+    return [f"{path}{'&' if '?' in path else '?'}lang=cy" for path in paths]
+
+
+def content_pages() -> list[str]:
+    """The site pages and every example, in English and in Welsh."""
+    english = SITE_PAGES + preview_pages()
+    return english + in_welsh(english)
+
+
 def all_pages() -> list[str]:
     """Everything above."""
-    return SITE_PAGES + gallery_pages() + preview_pages()
+    return content_pages() + gallery_pages()

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
@@ -76,9 +76,16 @@ class Translator:
         selector = self.hook()
         chosen = selector() if selector is not None else None
         if not chosen:
-            chosen = self.fixed_locale or request.accept_languages.best_match(self.languages)
+            chosen = self.fixed_locale or self._browser_choice()
         # Babel writes en_GB; the web writes en-GB. Accept either.
         return (chosen or self.languages[0]).replace("-", "_")
+
+    def _browser_choice(self) -> str | None:
+        # In the browser's order of preference, each tag or else its language
+        # (cy-GB -> cy) before the next tag: "cy-GB, en;q=0.5" means Welsh.
+        wanted = [tag.replace("-", "_") for tag in request.accept_languages.values()]
+        offered = [language.replace("-", "_") for language in self.languages]
+        return negotiate_locale(wanted, offered)
 
     def text_language(self, locale: Locale) -> str:
         """The catalogue that ``locale`` reads from: its own, its language's, or English."""

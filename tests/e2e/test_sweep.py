@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..pages import SITE_PAGES, all_pages, preview_pages
+from ..pages import all_pages, content_pages
 from .conftest import open_page
 
 # Everything a keyboard user must be able to reach, in the order they meet it.
@@ -43,7 +43,7 @@ DESCRIBE_ACTIVE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+@pytest.mark.parametrize("path", content_pages())
 def test_tab_order_reaches_every_control_in_order_with_visible_focus(page: Page, path: str) -> None:
     open_page(page, path)
     count = page.evaluate(
@@ -78,7 +78,7 @@ def test_reflows_at_320_css_pixels(page: Page, path: str) -> None:
     assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
 
 
-@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+@pytest.mark.parametrize("path", content_pages())
 def test_text_at_200_percent_loses_nothing(page: Page, path: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_page(page, path)
@@ -101,7 +101,7 @@ def test_text_at_200_percent_loses_nothing(page: Page, path: str) -> None:
     assert not overflow["clipped"], f"clipped text at 200%: {overflow['clipped']}"
 
 
-@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+@pytest.mark.parametrize("path", content_pages())
 def test_reduced_motion_is_respected(page: Page, path: str) -> None:
     page.emulate_media(reduced_motion="reduce")
     open_page(page, path)
@@ -115,7 +115,7 @@ def test_reduced_motion_is_respected(page: Page, path: str) -> None:
     assert not moving, f"animates despite prefers-reduced-motion: {moving}"
 
 
-@pytest.mark.parametrize("path", SITE_PAGES + preview_pages())
+@pytest.mark.parametrize("path", content_pages())
 def test_forced_colours_keep_every_control_visible(page: Page, path: str) -> None:
     page.emulate_media(forced_colors="active")
     open_page(page, path)

@@ -16,7 +16,7 @@ from flask_haven.catalogue import load_components
 
 # Values for each URL argument name: real ones (which answer 200) and made-up
 # ones (which must answer 404, never 500).
-KNOWN_ARGUMENTS = {"filename", "name", "example_name"}
+KNOWN_ARGUMENTS = {"filename", "name", "example_name", "code"}
 
 
 def _bundle_files() -> list[str]:
@@ -46,6 +46,9 @@ def sample_urls(app: Flask) -> list[tuple[str, str]]:
                 {"name": "quick-exit", "example_name": "no-such-example"},
                 {"name": "no-such-thing", "example_name": "default"},
             ]
+        elif rule.arguments == {"code"}:
+            languages = app.config["HAVEN_LANGUAGES"]
+            values = [{"code": code} for code in languages] + [{"code": "xx"}]
         else:
             continue  # reported by uncovered_rules
         for args in values:
@@ -66,5 +69,5 @@ def uncovered_rules(app: Flask) -> list[str]:
         if rule.arguments
         and rule.endpoint != "static"
         and not rule.endpoint.endswith(".static")
-        and rule.arguments not in ({"name"}, {"name", "example_name"})
+        and rule.arguments not in ({"name"}, {"name", "example_name"}, {"code"})
     ]
