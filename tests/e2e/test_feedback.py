@@ -118,11 +118,11 @@ def test_live_count_is_shown_at_once_and_announced_after_a_pause(page: Page) -> 
     open_page(page, "/feedback")
     form = FeedbackForm(page)
     expect(page.get_by_text("You can write up to 1,200 characters.")).to_be_visible()
-    expect(page.get_by_text("Characters left: 1200", exact=True)).to_be_visible()
+    expect(page.get_by_text("Characters left: 1,200", exact=True)).to_be_visible()
     form.textbox.press_sequentially("Hi 🚲")
-    expect(page.get_by_text("Characters left: 1196", exact=True)).to_be_visible()
+    expect(page.get_by_text("Characters left: 1,196", exact=True)).to_be_visible()
     live = page.locator("[aria-live=polite]")
-    expect(live).to_have_text("Characters left: 1196", timeout=3000)
+    expect(live).to_have_text("Characters left: 1,196", timeout=3000)
 
 
 def test_valid_submission_shows_thanks_and_appears_in_the_export(

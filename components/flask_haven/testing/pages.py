@@ -1,16 +1,34 @@
 """Page objects: the components as a person uses them, by role and accessible name.
 
-Each takes a Playwright ``Page`` and the texts default to the library's, so a
-site that changed a text passes its own.
+Each takes a Playwright ``Page``. The texts default to the library's own in
+``language`` (English unless given: ``QuickExit(page, language="cy")`` finds
+"Gadael y wefan hon"), read from the same catalogue the components render
+from; a site that changed a text passes its own.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
+
+from babel.support import NullTranslations, Translations
+
+from ..i18n import DOMAIN, TRANSLATIONS_DIR
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
+
+
+@cache
+def _catalogue(language: str) -> NullTranslations:
+    return Translations.load(str(TRANSLATIONS_DIR), [language.replace("-", "_")], DOMAIN)
+
+
+def text(message: str, language: str = "en") -> str:
+    """The library's text ``message`` (its English form) in ``language``."""
+    translated: str = _catalogue(language).gettext(message)
+    return translated
 
 
 class QuickExit:
@@ -20,12 +38,15 @@ class QuickExit:
         self,
         page: Page,
         *,
-        link_text: str = "Leave this site",
-        hint: str = "Quickly exit this site by pressing the Escape key",
+        link_text: str | None = None,
+        hint: str | None = None,
         exit_url: str = "https://www.bbc.co.uk/weather",
+        language: str = "en",
     ) -> None:
         self.page = page
         self.exit_url = exit_url
+        link_text = link_text or text("Leave this site", language)
+        hint = hint or text("Quickly exit this site by pressing the Escape key", language)
         self.link: Locator = page.get_by_role("link", name=link_text)
         self.hint: Locator = page.get_by_text(hint)
 
@@ -57,20 +78,25 @@ class ErrorNotice:
         page: Page,
         *,
         within: Locator | None = None,
-        dismiss_text: str = "Hide this message",
+        dismiss_text: str | None = None,
+        language: str = "en",
     ) -> None:
         self.page = page
+        self.language = language
         scope = within if within is not None else page
         self.alert: Locator = scope.get_by_role("alert")
+        dismiss_text = dismiss_text or text("Hide this message", language)
         self.dismiss_button: Locator = self.alert.get_by_role("button", name=dismiss_text)
 
-    def assert_shown(self, text: str = DEFAULT_TEXT, *, timeout: float = 5000) -> None:
-        """Wait until exactly one notice is visible and it contains ``text``."""
+    def assert_shown(self, message: str | None = None, *, timeout: float = 5000) -> None:
+        """Wait until exactly one notice is visible and it contains ``message``
+        (by default the library's "Sorry, there was a technical problem…")."""
         from playwright.sync_api import expect
 
+        message = message or text(self.DEFAULT_TEXT, self.language)
         expect(self.alert).to_have_count(1, timeout=timeout)
         expect(self.alert).to_be_visible(timeout=timeout)
-        expect(self.alert).to_contain_text(text, timeout=timeout)
+        expect(self.alert).to_contain_text(message, timeout=timeout)
 
     def assert_hidden(self, *, timeout: float = 5000) -> None:
         """Wait until no notice is shown."""
@@ -90,11 +116,15 @@ class FeedbackForm:
         self,
         page: Page,
         *,
-        label: str = "Your feedback",
-        button_text: str = "Send feedback",
-        summary_title: str = "There is a problem",
+        label: str | None = None,
+        button_text: str | None = None,
+        summary_title: str | None = None,
+        language: str = "en",
     ) -> None:
         self.page = page
+        label = label or text("Your feedback", language)
+        button_text = button_text or text("Send feedback", language)
+        summary_title = summary_title or text("There is a problem", language)
         self.textbox: Locator = page.get_by_role("textbox", name=label)
         self.button: Locator = page.get_by_role("button", name=button_text)
         self.summary_heading: Locator = page.get_by_role("heading", name=summary_title)
@@ -121,14 +151,29 @@ class CookieBanner:
         self,
         page: Page,
         *,
-        accept_text: str = "Accept additional cookies",
-        reject_text: str = "Reject additional cookies",
-        customise_text: str = "Customise cookies",
-        saved_text: str = "Your cookie preferences have been saved",
-        hide_text: str = "Hide cookie message",
+        accept_text: str | None = None,
+        reject_text: str | None = None,
+        customise_text: str | None = None,
+        saved_text: str | None = None,
+        hide_text: str | None = None,
+        language: str = "en",
     ) -> None:
         self.page = page
-        self.region: Locator = page.get_by_role("region", name=re.compile(r"^Cookies on"))
+        accept_text = accept_text or text("Accept additional cookies", language)
+        reject_text = reject_text or text("Reject additional cookies", language)
+        customise_text = customise_text or text("Customise cookies", language)
+        hide_text = hide_text or text("Hide cookie message", language)
+        # The saved message's first sentence, before "You can change…".
+        saved_sentence = text(
+            "Your cookie preferences have been saved. You can %(settings_link)s at any time.",
+            language,
+        ).split(".")[0]
+        saved_text = saved_text or saved_sentence
+        # The region's name starts "Cookies on" (its start in ``language``), then the site.
+        name_start = text("Cookies on %(site)s", language).split("%(site)s")[0].strip()
+        self.region: Locator = page.get_by_role(
+            "region", name=re.compile("^" + re.escape(name_start))
+        )
         self.accept_button: Locator = self.region.get_by_role("button", name=accept_text)
         self.reject_button: Locator = self.region.get_by_role("button", name=reject_text)
         self.customise_link: Locator = self.region.get_by_role("link", name=customise_text)
@@ -163,10 +208,13 @@ class CookieBanner:
 class CookieSettings:
     """The cookies page form: a Yes/No choice per optional category."""
 
-    def __init__(self, page: Page, *, save_text: str = "Save cookie settings") -> None:
+    def __init__(self, page: Page, *, save_text: str | None = None, language: str = "en") -> None:
         self.page = page
+        self.language = language
+        save_text = save_text or text("Save cookie settings", language)
+        saved = text("Your cookie settings have been saved", language)
         self.save_button: Locator = page.get_by_role("button", name=save_text)
-        self.success: Locator = page.get_by_role("status").filter(has_text="saved")
+        self.success: Locator = page.get_by_role("status").filter(has_text=saved)
 
     def group(self, category: str) -> Locator:
         """The fieldset whose legend names ``category`` (case-insensitive; a final
@@ -176,7 +224,8 @@ class CookieSettings:
 
     def set(self, category: str, allowed: bool) -> None:
         """Choose Yes or No for ``category``."""
-        self.group(category).get_by_role("radio", name="Yes" if allowed else "No").check()
+        answer = text("Yes" if allowed else "No", self.language)
+        self.group(category).get_by_role("radio", name=answer, exact=True).check()
 
     def save(self) -> None:
         """Press Save cookie settings and wait for the saved message."""
