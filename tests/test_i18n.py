@@ -205,17 +205,32 @@ def _unmarked(text: str, allowed: set[str]) -> str:
 DATA_ELEMENTS = ("textarea", "code", "script", "style")
 
 
-def _component_texts(page: BeautifulSoup) -> Iterator[tuple[str, str]]:
-    """(where, text) for the text and spoken attributes of every component."""
+def _component_texts(page: BeautifulSoup) -> Iterator[tuple[str, str, str | None]]:
+    """(where, text, lang) for the text and spoken attributes of every component.
+
+    ``lang`` is the root's own language, when the component was asked for one.
+    """
     for root in page.select(COMPONENT_ROOTS):
+        lang = str(root["lang"]) if root.has_attr("lang") else None
         for data in root.find_all(DATA_ELEMENTS):
             data.decompose()
-        yield str(root.get("class", ["?"])[0]), root.get_text("")
+        yield str(root.get("class", ["?"])[0]), root.get_text(""), lang
         for node in [root, *root.find_all(True)]:
             for name, value in node.attrs.items():
                 spoken = name in SPOKEN_ATTRIBUTES
                 if spoken or (name.startswith("data-") and name.endswith("-text")):
-                    yield f"{node.name}[{name}]", str(value)
+                    yield f"{node.name}[{name}]", str(value), lang
+
+
+def _translated_texts(language: str) -> set[str]:
+    """The pieces of every translation in ``language`` (placeholders cut out)."""
+    (path,) = [p for p in po_files() if p.parent.parent.name == language]
+    pieces: set[str] = set()
+    for message in read_catalogue(path):
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in forms:
+            pieces.update(piece for piece in re.split(r"%\(\w+\)s", form or "") if piece.strip())
+    return pieces
 
 
 def _pseudo_pages(client: Any) -> Iterator[tuple[str, bytes]]:
@@ -231,13 +246,15 @@ def _pseudo_pages(client: Any) -> Iterator[tuple[str, bytes]]:
 def test_every_component_text_comes_from_the_catalogue(pseudo_app: Flask) -> None:
     client = pseudo_app.test_client()
     allowed = _site_texts(pseudo_app)
+    # A component asked for another language (`lang: cy`) reads that catalogue.
+    in_language = {language: allowed | _translated_texts(language) for language in LANGUAGES}
     problems = []
     pages = 0
     for url, html in _pseudo_pages(client):
         page = parse(html)
         pages += 1
-        for where, text in _component_texts(page):
-            rest = _unmarked(text, allowed)
+        for where, text, lang in _component_texts(page):
+            rest = _unmarked(text, in_language[lang] if lang else allowed)
             if rest:
                 problems.append(f"{url} {where}: {rest!r} (in {text.strip()!r})")
         body = page.body
@@ -251,10 +268,10 @@ def test_every_component_text_comes_from_the_catalogue(pseudo_app: Flask) -> Non
 def test_pseudo_sweep_would_catch_a_hard_coded_string(pseudo_app: Flask) -> None:
     """The sweep's own check: English written straight into markup is reported."""
     page = parse('<div data-module="haven-x"><p>⟦Leave this site⟧ now</p></div>')
-    texts = [_unmarked(text, set()) for _, text in _component_texts(page)]
+    texts = [_unmarked(text, set()) for _, text, _ in _component_texts(page)]
     assert texts == ["now"]
     page = parse('<p class="haven-skip-link" aria-label="Skip">⟦a ⟦b⟧ c⟧</p>')
-    assert [_unmarked(text, set()) for _, text in _component_texts(page)] == ["", "Skip"]
+    assert [_unmarked(text, set()) for _, text, _ in _component_texts(page)] == ["", "Skip"]
 
 
 def test_error_prefix_in_the_title_is_translated(pseudo_app: Flask) -> None:
@@ -391,6 +408,15 @@ def test_the_site_hook_comes_first_and_may_pass() -> None:
     assert _html(app)["lang"] == "en-GB"
     choice["value"] = None
     assert _html(app, **{"Accept-Language": "cy"})["lang"] == "en"  # HAVEN_LOCALE then
+
+
+def test_a_hook_returning_nonsense_falls_back_instead_of_failing() -> None:
+    app, haven = _site({"HAVEN_LANGUAGES": ("en", "cy")})
+    haven.locale_selector(lambda: "<script>")  # say, read from a tampered cookie
+    response = app.test_client().get("/", headers={"Accept-Language": "cy"})
+    assert response.status_code == 200
+    html = parse(response.data).html
+    assert html is not None and html["lang"] == "cy"
 
 
 def test_a_site_with_its_own_flask_babel_keeps_its_selector() -> None:

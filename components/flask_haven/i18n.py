@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,11 @@ class Translator:
         """The request's locale: the hook, then config, then ``Accept-Language``."""
         selector = self.hook()
         chosen = selector() if selector is not None else None
+        if chosen and not _is_locale(chosen):
+            # A hook may read a cookie or a URL; a bad value there must not
+            # become a 500 for the person who sent it.
+            current_app.logger.warning("locale hook returned %r, not a locale; ignored", chosen)
+            chosen = None
         if not chosen:
             chosen = self.fixed_locale or self._browser_choice()
         # Babel writes en_GB; the web writes en-GB. Accept either.
@@ -256,7 +262,14 @@ def fragment_lang() -> Markup:
     """
     page = _page_locale()
     current = get_locale() or page
-    text = Locale.parse(_translator().text_language(current))
+    return _lang_attributes(page, _translator().text_language(current))
+
+
+@lru_cache(maxsize=256)
+def _lang_attributes(page: Locale, text_language: str) -> Markup:
+    # Cached: it runs for every component on every page, and parsing a locale
+    # reads Babel's data files.
+    text = Locale.parse(text_language)
     if text.language == page.language:
         return Markup("")
     attributes = f' lang="{_tag(text)}"'
@@ -265,16 +278,22 @@ def fragment_lang() -> Markup:
     return Markup(attributes)  # noqa: S704 - built from parsed locale codes only
 
 
+def _is_locale(value: object) -> bool:
+    try:
+        Locale.parse(str(value).replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
 def check_locale(value: object, setting: str) -> str:
     """``value`` if Babel knows it as a locale (``cy``, ``en_GB``, ``en-GB``), else an error."""
     from .config import HavenConfigError
 
-    try:
-        Locale.parse(str(value).replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError) as error:
+    if not _is_locale(value):
         raise HavenConfigError(
             f"{setting} must hold locale codes such as 'en' or 'cy'; got {value!r}."
-        ) from error
+        )
     return str(value)
 
 
