@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..pages import all_pages, content_pages
+from ..pages import SITE_PAGES, all_pages, content_pages, in_welsh
 from .conftest import open_page
 
 # Everything a keyboard user must be able to reach, in the order they meet it.
@@ -39,6 +39,20 @@ DESCRIBE_ACTIVE = """() => {
     focusVisible: el.matches(':focus-visible'),
     outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
     shadow: style.boxShadow !== 'none',
+    // WCAG 2.4.11: the focused control is not entirely hidden under the
+    // sticky quick exit bar (which is taller in Welsh, and on phones).
+    obscured: (() => {
+      const bar = document.querySelector('.haven-quick-exit')
+      if (!bar || bar.contains(el)) return false
+      // Hidden if the bar is what shows at its middle and at all four corners.
+      const r = el.getBoundingClientRect()
+      const points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 1, r.top + 1],
+                      [r.right - 1, r.top + 1], [r.left + 1, r.bottom - 1], [r.right - 1, r.bottom - 1]]
+      return points.every(([x, y]) => {
+        const hit = document.elementFromPoint(x, y)
+        return hit !== null && bar.contains(hit)
+      })
+    })(),
   }
 }"""
 
@@ -63,11 +77,26 @@ def test_tab_order_reaches_every_control_in_order_with_visible_focus(page: Page,
         assert active["focusVisible"] and (active["outline"] or active["shadow"]), (
             f"no visible focus indicator on <{active['tag']}> {active['name']!r}"
         )
+        assert not active["obscured"], f"<{active['tag']}> {active['name']!r} is under the bar"
     # Shift+Tab walks back the same way: no trap in either direction.
     if count:
         page.keyboard.press("Shift+Tab")
         back = page.evaluate(DESCRIBE_ACTIVE)
         assert back is not None and back["id"] is not None
+
+
+@pytest.mark.parametrize("path", SITE_PAGES + in_welsh(SITE_PAGES))
+def test_focus_is_never_hidden_under_the_quick_exit_bar_on_a_phone(page: Page, path: str) -> None:
+    """Tab down a long page at 320 px, then Shift+Tab back up (which scrolls each
+    control in at the top, where the bar is): no control is ever hidden under it."""
+    page.set_viewport_size({"width": 320, "height": 480})
+    open_page(page, path)
+    count = page.evaluate(f"() => ({FOCUSABLE})().length")
+    for key in ["Tab"] * count + ["Shift+Tab"] * (count - 1):
+        page.keyboard.press(key)
+        active = page.evaluate(DESCRIBE_ACTIVE)
+        assert active is not None
+        assert not active["obscured"], f"{path}: {active['name']!r} is under the quick exit bar"
 
 
 @pytest.mark.parametrize("path", all_pages())
