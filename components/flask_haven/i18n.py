@@ -134,7 +134,20 @@ def _translations() -> Any:
     # English source text is the answer.
     if not has_app_context():
         return NullTranslations()
-    return _translator().domain.get_translations()
+    # A page asks for a translation some twenty times: keep the catalogue of
+    # the request's current locale at hand. The key is the Locale object
+    # Flask-Babel holds for the request, which force_locale replaces and then
+    # restores, so a forced fragment never reads a stale catalogue. Without
+    # that attribute (another Flask-Babel) nothing is cached.
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    cached = g.get("haven_translations")
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = _translator().domain.get_translations()
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    if locale is not None:
+        g.haven_translations = (locale, translations)
+    return translations
 
 
 def gettext(message: str, **variables: Any) -> str:
