@@ -9,8 +9,10 @@ Pages (all under ``/components/``):
 - ``/full-page/`` the news page at phone, tablet and desktop widths;
 - ``/themes/`` the sample themes side by side, and how to theme.
 
-Previews take ``?theme=<name>`` (one of :data:`THEMES`) and the full-page
-preview ``?js=off``. An example's ``state:`` is set up server-side through
+Previews take ``?theme=<name>`` (one of :data:`THEMES`), ``?lang=`` (one of
+:data:`LANGUAGES`), ``?dir=`` (one of :data:`DIRECTIONS`) and the full-page
+preview ``?js=off``; the gallery pages carry them into every preview they
+frame or link. An example's ``state:`` is set up server-side through
 :mod:`flask_haven.states`, so no designer has to fiddle with cookies.
 """
 
@@ -91,6 +93,16 @@ THEMES: dict[str, Theme] = {
 
 WIDTHS = (("Phone", 320), ("Tablet", 768), ("Desktop", 1200))
 
+# The languages the previews can be shown in, each named in itself. The app's
+# locale selector reads ``?lang=`` on every request; the gallery only checks the
+# value and passes it on to the previews.
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+
+# Text directions a preview can be forced into, whatever its language: no
+# language we ship is written right to left, yet every component must mirror
+# for a site that is.
+DIRECTIONS = {"ltr": "Left to right", "rtl": "Right to left"}
+
 _TOKEN = re.compile(r"(--haven-[a-z0-9-]+)\s*:\s*([^;]+);")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -135,6 +147,52 @@ def _js_off() -> bool:
     return value == "off"
 
 
+def _choice(arg: str, allowed: dict[str, str]) -> str | None:
+    """The value of ``?<arg>=`` if given; one not in ``allowed`` is a 404, like an unknown theme."""
+    value = request.args.get(arg)
+    if value is not None and value not in allowed:
+        abort(404)
+    return value
+
+
+@dataclass(frozen=True)
+class Switches:
+    """The preview switches of the current request, checked.
+
+    ``lang`` and ``direction`` are ``None`` when not asked for: the preview
+    then keeps the app's own choice (its locale, and the layout's direction).
+    """
+
+    theme: Theme
+    js_off: bool = False
+    lang: str | None = None
+    direction: str | None = None
+
+    def query(self, *, js: bool = True) -> dict[str, Any]:
+        """URL arguments that keep these switches (defaults are left out);
+        ``js=False`` leaves out the JavaScript switch, which only the full page has."""
+        args: dict[str, Any] = {}
+        if self.theme.name != "default":
+            args["theme"] = self.theme.name
+        if js and self.js_off:
+            args["js"] = "off"
+        if self.lang is not None:
+            args["lang"] = self.lang
+        if self.direction is not None:
+            args["dir"] = self.direction
+        return args
+
+
+def _switches(*, js: bool = False) -> Switches:
+    """Every switch asked for; ``js`` reads the JavaScript one too (full page only)."""
+    return Switches(
+        theme=_theme(),
+        js_off=_js_off() if js else False,
+        lang=_choice("lang", LANGUAGES),
+        direction=_choice("dir", DIRECTIONS),
+    )
+
+
 _AUTOFOCUS = re.compile(r"(<[^<>]*?)\sautofocus(?=[\s>])")
 
 
@@ -147,16 +205,6 @@ def _frameable(body: str) -> Response:
     )
     response.headers.update(PREVIEW_FRAME_HEADERS)
     return response
-
-
-def _query(theme: Theme, js_off: bool = False) -> dict[str, Any]:
-    """URL arguments that keep the current switches (defaults are left out)."""
-    args: dict[str, Any] = {}
-    if theme.name != "default":
-        args["theme"] = theme.name
-    if js_off:
-        args["js"] = "off"
-    return args
 
 
 @dataclass(frozen=True)
@@ -182,7 +230,7 @@ def index() -> str:
 def component(name: str) -> str:
     """One component: every example live, with its code, parameters and notes."""
     component = _component_or_404(name)
-    theme = _theme()
+    switches = _switches()
     views = []
     for example in component.examples:
         with apply_state(example.state, component.name, missing_ok=True) as context:
@@ -196,7 +244,7 @@ def component(name: str) -> str:
                     name=component.name,
                     example_name=example.name,
                     embed=1,
-                    **_query(theme),
+                    **switches.query(),
                 ),
                 macro_call=component.macro_call(example),
                 html=html,
@@ -209,7 +257,10 @@ def component(name: str) -> str:
         component=component,
         examples=views,
         themes=THEMES.values(),
-        theme=theme,
+        theme=switches.theme,
+        switches=switches,
+        languages=LANGUAGES,
+        directions=DIRECTIONS,
     )
 
 
@@ -220,13 +271,14 @@ def preview(name: str, example_name: str) -> Response:
     example = component.example(example_name)
     if example is None:
         abort(404)
-    theme = _theme()
+    switches = _switches()
     with apply_state(example.state, component.name, missing_ok=True) as context:
         body = render_template(
             "gallery/preview.html",
             component=component,
             example=example,
-            theme=theme,
+            theme=switches.theme,
+            switches=switches,
             state_context=context,
             **context,
         )
@@ -241,26 +293,31 @@ def preview(name: str, example_name: str) -> Response:
 @gallery.route("/full-page/")
 def full_page() -> str:
     """The news page at phone, tablet and desktop widths, with JavaScript on or off."""
-    theme = _theme()
-    js_off = _js_off()
+    switches = _switches(js=True)
     return render_template(
         "gallery/full-page.html",
-        preview_url=url_for("gallery.full_page_preview", **_query(theme, js_off)),
+        preview_url=url_for("gallery.full_page_preview", **switches.query()),
         widths=WIDTHS,
         themes=THEMES.values(),
-        theme=theme,
-        js_off=js_off,
+        theme=switches.theme,
+        js_off=switches.js_off,
+        switches=switches,
+        languages=LANGUAGES,
+        directions=DIRECTIONS,
     )
 
 
 @gallery.route("/full-page/preview")
 def full_page_preview() -> Response:
-    """The news page (``/``) itself, frameable, in a theme, optionally without JavaScript."""
-    theme = _theme()
+    """The news page (``/``) itself, frameable, in a theme, a language and a text
+    direction, optionally without JavaScript."""
+    switches = _switches(js=True)
     # Read by the layout: it leaves the flask-haven script out, so the page is
     # exactly what a browser with JavaScript off gets.
-    g.haven_without_js = _js_off()
-    return _frameable(render_template("gallery/full-page-preview.html", theme=theme))
+    g.haven_without_js = switches.js_off
+    return _frameable(
+        render_template("gallery/full-page-preview.html", theme=switches.theme, switches=switches)
+    )
 
 
 @gallery.route("/themes/")

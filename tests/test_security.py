@@ -9,10 +9,10 @@ import pytest
 from flask_haven.security import DEFAULT_CSP
 
 from .conftest import assert_no_inline_code, parse
-from .pages import all_pages
+from .pages import all_pages, rtl_pages
 
 
-@pytest.mark.parametrize("url", all_pages())
+@pytest.mark.parametrize("url", all_pages() + rtl_pages())
 def test_page_has_strict_headers_and_no_inline_code(client: Any, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
