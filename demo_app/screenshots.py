@@ -23,6 +23,10 @@ PAGES = {
     "gallery-full-page": "/components/full-page/",
     "gallery-themes": "/components/themes/",
     "news-page": "/",
+    # Welsh words run longer: the pages most likely to wrap differently.
+    "news-page-welsh": "/?lang=cy",
+    "feedback-welsh": "/feedback?lang=cy",
+    "cookies-errors-right-to-left": "/components/cookie-settings/errors/preview?dir=rtl",
 }
 
 # Lazy previews below the fold would be blank in a full-page shot: load them all.
