@@ -33,9 +33,17 @@ def in_welsh(paths: list[str]) -> list[str]:
 
 
 def content_pages() -> list[str]:
-    """The site pages and every example, in English and in Welsh."""
+    """The site pages and every example, in English and in Welsh: for the checks
+    that words can fail (axe, reflow, larger text, forced colours)."""
     english = SITE_PAGES + preview_pages()
     return english + in_welsh(english)
+
+
+def structure_pages() -> list[str]:
+    """The site pages and every example in English, and the site pages in Welsh:
+    for the checks of what does not change with the words (tab order, motion,
+    no-JavaScript behaviour). A Welsh example has the English one's markup."""
+    return SITE_PAGES + preview_pages() + in_welsh(SITE_PAGES)
 
 
 def all_pages() -> list[str]:

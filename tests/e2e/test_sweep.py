@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..pages import SITE_PAGES, all_pages, content_pages, in_welsh
+from ..pages import (
+    SITE_PAGES,
+    all_pages,
+    content_pages,
+    gallery_pages,
+    in_welsh,
+    structure_pages,
+)
 from .conftest import open_page
 
 # Everything a keyboard user must be able to reach, in the order they meet it.
@@ -57,7 +64,7 @@ DESCRIBE_ACTIVE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", content_pages())
+@pytest.mark.parametrize("path", structure_pages())
 def test_tab_order_reaches_every_control_in_order_with_visible_focus(page: Page, path: str) -> None:
     open_page(page, path)
     count = page.evaluate(
@@ -130,7 +137,7 @@ def test_text_at_200_percent_loses_nothing(page: Page, path: str) -> None:
     assert not overflow["clipped"], f"clipped text at 200%: {overflow['clipped']}"
 
 
-@pytest.mark.parametrize("path", content_pages())
+@pytest.mark.parametrize("path", structure_pages())
 def test_reduced_motion_is_respected(page: Page, path: str) -> None:
     page.emulate_media(reduced_motion="reduce")
     open_page(page, path)
@@ -165,7 +172,7 @@ def test_forced_colours_keep_every_control_visible(page: Page, path: str) -> Non
     assert not invisible, f"controls with no visible boundary in forced colours: {invisible}"
 
 
-@pytest.mark.parametrize("path", all_pages())
+@pytest.mark.parametrize("path", structure_pages() + gallery_pages())
 def test_without_javascript_nothing_is_dead(browser: Browser, base_url: str, path: str) -> None:
     """With JavaScript off every control on the page must do something by itself:
     a link with a real href, a button inside a form, or a form field in a form."""
