@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -25,7 +34,7 @@ from flask_haven.consent import cookie_settings_view
 from flask_haven.feedback import create_feedback_blueprint
 from flask_haven.i18n import page_language_tag
 
-from .gallery import gallery
+from .gallery import LANGUAGES, gallery
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +144,10 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+# Where the header's language switch keeps the visitor's choice, in the session.
+LANGUAGE_KEY = "demo_language"
+
+
 def _demo_locale() -> str | None:
     """``?lang=`` for one page (the gallery's language switch), else the visitor's choice.
 
@@ -149,13 +162,8 @@ def _demo_locale() -> str | None:
     return chosen if chosen in languages else None
 
 
-LANGUAGE_KEY = "demo_language"
-
-
 def app_languages() -> tuple[str, ...]:
     """The languages the demo is published in."""
-    from flask import current_app
-
     return tuple(current_app.config["HAVEN_LANGUAGES"])
 
 
@@ -175,10 +183,6 @@ def choose_language(code: str) -> Response:
     return redirect(back, 303)
 
 
-# Each language named in itself.
-LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
-
-
 def demo_languages() -> list[dict[str, Any]]:
     """The header's language links: code, own name, URL, and whether it is the page's."""
     current = page_language_tag()
@@ -188,7 +192,7 @@ def demo_languages() -> list[dict[str, Any]]:
     return [
         {
             "code": code,
-            "name": LANGUAGE_NAMES.get(code, code),
+            "name": LANGUAGES.get(code, code),
             "url": url_for("language", code=code, next=back),
             "current": code == current,
         }

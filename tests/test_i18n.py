@@ -505,3 +505,29 @@ def test_python_messages_work_outside_an_app() -> None:
 
     result = validate_submission({"feedback": ""}, [], 100)
     assert result.errors == {"feedback": "Enter your feedback"}
+
+
+# -- the demo's language switch ----------------------------------------------------
+
+
+def test_the_demo_remembers_a_chosen_language(client: Any) -> None:
+    response = client.get("/language/cy?next=/feedback")
+    assert (response.status_code, response.headers["Location"]) == (303, "/feedback")
+    html = parse(client.get("/feedback").data).html
+    assert html is not None and html["lang"] == "cy"
+    # A one-page ?lang= wins over the remembered choice, and is not remembered.
+    html = parse(client.get("/feedback?lang=en").data).html
+    assert html is not None and html["lang"] == "en"
+    html = parse(client.get("/").data).html
+    assert html is not None and html["lang"] == "cy"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil", ""])
+def test_the_language_switch_only_returns_to_this_site(client: Any, target: str) -> None:
+    response = client.get("/language/en", query_string={"next": target})
+    assert (response.status_code, response.headers["Location"]) == (303, "/")
+
+
+def test_an_unknown_language_is_not_found(client: Any) -> None:
+    assert client.get("/language/xx").status_code == 404
+    assert client.get("/?lang=xx").status_code == 200  # ignored, not an error
