@@ -487,6 +487,16 @@ def test_one_component_in_another_language() -> None:
     assert not english.has_attr("lang") and english.find("a", string="Leave this site")
 
 
+def test_site_texts_per_language_accept_either_spelling_of_a_locale() -> None:
+    name = {"en-GB": "Northfield Council", "cy-GB": "Cyngor Northfield"}
+    app, _ = _site({"HAVEN_LANGUAGES": ("en-GB", "cy-GB"), "HAVEN_SERVICE_NAME": name})
+    html = _html(app, **{"Accept-Language": "cy-GB"})
+    assert html["lang"] == "cy-GB"
+    assert html.select_one(".haven-header__service").get_text() == "Cyngor Northfield"
+    html = _html(app, **{"Accept-Language": "en"})
+    assert html.select_one(".haven-header__service").get_text() == "Northfield Council"
+
+
 def test_a_site_directory_adds_or_corrects_a_translation(tmp_path: Path) -> None:
     catalogue = Catalog(locale="cy")
     catalogue.add("Leave this site", "Gadael y safle hwn")

@@ -216,9 +216,11 @@ def _best_key(value: Mapping[str, str]) -> str:
     if has_request_context():
         wanted.append(_translator().languages[0])
     wanted.append(SOURCE_LANGUAGE)
+    # A site may write its keys the web's way (cy-GB) or Babel's (cy_GB).
+    keys = {key.replace("-", "_"): key for key in value}
     for key in wanted:
-        if key in value:
-            return key
+        if key.replace("-", "_") in keys:
+            return keys[key.replace("-", "_")]
     first: str = next(iter(value))
     return first
 
