@@ -19,6 +19,7 @@ frame or link. An example's ``state:`` is set up server-side through
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,28 +132,22 @@ def _component_or_404(name: str) -> Component:
     return component
 
 
-def _theme() -> Theme:
-    """The theme asked for by ``?theme=``; an unknown one is a 404, like an unknown page."""
-    name = request.args.get("theme", "default")
-    theme = THEMES.get(name)
-    if theme is None:
-        abort(404)
-    return theme
-
-
-def _js_off() -> bool:
-    value = request.args.get("js", "on")
-    if value not in ("on", "off"):
-        abort(404)
-    return value == "off"
-
-
-def _choice(arg: str, allowed: dict[str, str]) -> str | None:
-    """The value of ``?<arg>=`` if given; one not in ``allowed`` is a 404, like an unknown theme."""
+def _choice(arg: str, allowed: Mapping[str, object]) -> str | None:
+    """The value of ``?<arg>=`` if given; one not in ``allowed`` is a 404, like an unknown page."""
     value = request.args.get(arg)
     if value is not None and value not in allowed:
         abort(404)
     return value
+
+
+def _theme() -> Theme:
+    """The theme asked for by ``?theme=`` (the default one when none is)."""
+    return THEMES[_choice("theme", THEMES) or "default"]
+
+
+def _js_off() -> bool:
+    """True for ``?js=off``; ``on`` (or nothing) means on."""
+    return _choice("js", {"on": True, "off": False}) == "off"
 
 
 @dataclass(frozen=True)

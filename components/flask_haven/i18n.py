@@ -312,17 +312,28 @@ def check_locale(value: object, setting: str) -> str:
     return str(value)
 
 
+def is_blank_text(value: object, setting: str) -> bool:
+    """True unless ``value`` is a non-empty string, or a map of locales to those.
+
+    A map's keys must be locales: one that is not raises, naming ``setting``.
+    """
+    if isinstance(value, Mapping):
+        for language in value:
+            check_locale(language, setting)
+        texts = list(value.values())
+        return not texts or any(_blank_string(text) for text in texts)
+    return _blank_string(value)
+
+
+def _blank_string(value: object) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
 def check_local_text(value: object, setting: str) -> None:
     """Raise unless ``value`` is ``None``, a non-empty string, or a map of locales to those."""
     from .config import HavenConfigError
 
-    texts = value.values() if isinstance(value, Mapping) else [value]
-    if isinstance(value, Mapping):
-        for language in value:
-            check_locale(language, setting)
-    if value is None:
-        return
-    if not texts or not all(isinstance(text, str) and text.strip() for text in texts):
+    if value is not None and is_blank_text(value, setting):
         raise HavenConfigError(
             f"{setting} must be None, a non-empty string, or one per language "
             f'({{"en": ..., "cy": ...}}); got {value!r}.'

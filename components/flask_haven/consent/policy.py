@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from ..config import HavenConfigError
-from ..i18n import LocalText, check_locale
+from ..i18n import LocalText, is_blank_text
 
 ESSENTIAL = "essential"
 # Category names travel in the consent cookie, separated by "~" and ".", so
@@ -178,11 +178,7 @@ def validate_policy(policy: Policy) -> None:
 
 def _blank(text: object) -> bool:
     """True for a missing text, or a language map with no entries or an empty one."""
-    if isinstance(text, Mapping):
-        for language in text:
-            check_locale(language, "HAVEN_CONSENT_POLICY language")
-        return not text or any(_blank(value) for value in text.values())
-    return not isinstance(text, str) or not text.strip()
+    return is_blank_text(text, "HAVEN_CONSENT_POLICY language")
 
 
 def _local(value: object) -> LocalText:

@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..csrf import csrf_is_valid
 from ..db import get_engine
+from ..errors import DEFAULT_NOTICE_TEXT
 from ..i18n import N_, format_number, gettext
 from ..security import NO_STORE
 from .ratelimit import MemoryRateLimitStore, RateLimitStore
@@ -48,7 +49,6 @@ STATE_KEY = "haven_feedback"
 DEFAULT_URL = "/feedback"
 
 # Message ids, translated when used.
-TECHNICAL_PROBLEM = N_("Sorry, there was a technical problem. Please try again.")
 NOT_SENT = N_("Your feedback has not been sent")
 TIMED_OUT = N_("This page timed out. Check your feedback, then send it again")
 TOO_LARGE = N_(
@@ -285,7 +285,7 @@ def _form_view(template: str) -> Response:
     except SQLAlchemyError:
         log.exception("could not store feedback")
         return rerender(
-            503, notice={"title": gettext(NOT_SENT), "text": gettext(TECHNICAL_PROBLEM)}
+            503, notice={"title": gettext(NOT_SENT), "text": gettext(DEFAULT_NOTICE_TEXT)}
         )
     run_sinks(stored, config["HAVEN_FEEDBACK_SINKS"])
     return _thanks_redirect(submission.return_to)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from babel.support import NullTranslations, Translations
 
+from ..errors import DEFAULT_NOTICE_TEXT
 from ..i18n import DOMAIN, TRANSLATIONS_DIR
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class ErrorNotice:
     with more than one notice.
     """
 
-    DEFAULT_TEXT = "Sorry, there was a technical problem. Please try again."
+    DEFAULT_TEXT = DEFAULT_NOTICE_TEXT
 
     def __init__(
         self,
