@@ -22,7 +22,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,34 @@ def mo_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _messages(catalog: Catalog) -> dict[object, object]:
+    """What a compiled catalogue gives the app: each translated message, and the plural rule.
+
+    Compared instead of the ``.mo`` bytes, which differ from one Babel release
+    to the next for the same messages (a newcomer's fresh install would fail).
+    """
+    def plain(value: object) -> object:
+        # A plural message is a tuple in a .po and a list when read from a .mo.
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    found: dict[object, object] = {
+        (message.context, plain(message.id)): plain(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+    found["plural rule"] = (catalog.num_plurals, catalog.plural_expr)
+    return found
+
+
+def is_compiled_from(po: Path, mo: Path) -> bool:
+    """True if ``mo`` holds exactly the messages of ``po`` (fuzzy ones left out)."""
+    if not mo.exists():
+        return False
+    with mo.open("rb") as handle:
+        compiled = read_mo(handle)
+    return _messages(compiled) == _messages(read_catalogue(po))
+
+
 def update(template: Catalog) -> None:
     """Write the template and merge it into every language's ``.po``."""
     TEMPLATE.write_bytes(_po_bytes(template))
@@ -100,7 +128,7 @@ def out_of_date() -> list[str]:
         problems.append(f"{TEMPLATE.name} differs from the code: run `make translations`")
     for path in po_files():
         mo = path.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != mo_bytes(read_catalogue(path)):
+        if not is_compiled_from(path, mo):
             problems.append(f"{mo.relative_to(ROOT)} is not compiled from its .po")
     return problems
 

@@ -27,6 +27,7 @@ from scripts.translations import (
     DOMAIN,
     TEMPLATE,
     extract,
+    is_compiled_from,
     mo_bytes,
     out_of_date,
     po_files,
@@ -45,6 +46,26 @@ LANGUAGES = ("cy",)
 def test_catalogues_are_current_with_the_code() -> None:
     """`make translations` would change nothing: template, .po and .mo all current."""
     assert out_of_date() == []
+
+
+def test_a_stale_compiled_catalogue_is_caught(tmp_path: Path) -> None:
+    """The check compares messages, not bytes (which change with the Babel release),
+    so it must still see a translation that changed after compiling."""
+    (po,) = po_files()
+    catalogue = read_catalogue(po)
+    mo = tmp_path / "compiled.mo"
+    mo.write_bytes(mo_bytes(catalogue))
+    copy = tmp_path / "changed.po"
+    copy.write_bytes(po.read_bytes())
+    assert is_compiled_from(copy, mo)
+    message = next(m for m in catalogue if m.id and isinstance(m.id, str) and m.string)
+    copy.write_text(
+        po.read_text(encoding="utf-8").replace(
+            f'msgstr "{message.string}"', f'msgstr "{message.string} (changed)"', 1
+        ),
+        encoding="utf-8",
+    )
+    assert not is_compiled_from(copy, mo)
 
 
 def test_every_language_ships_a_catalogue() -> None:
