@@ -17,6 +17,7 @@ lazily, so it is only needed by people working on the components.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -56,6 +57,31 @@ def iter_source_files() -> Iterator[Path]:
         yield from source_files(kind)
 
 
+def source_digest(kind: str) -> str:
+    """A SHA-256 of one bundle's sources (names and bytes, in load order).
+
+    The manifest records it, so "are the shipped bundles built from these
+    sources?" is answered without rebuilding: the minified bytes themselves
+    change with each release of the minifiers, the sources do not.
+    """
+    digest = hashlib.sha256()
+    for path in source_files(kind):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    """The 8 hex digits a bundle is named after (webassets' ``hash`` version)."""
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()[:8]
+
+
+def read_manifest(dist_dir: Path = DIST_DIR) -> dict[str, Any]:
+    """``manifest.json`` as written by :func:`build`: bundle names and source digests."""
+    data = json.loads((dist_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
 def minify(kind: str, text: str) -> str:
     """Minify one JS or CSS text with the same tools the bundles use."""
     if kind == "js":
@@ -83,6 +109,7 @@ def _css_filter() -> Any:
 def build(dist_dir: Path = DIST_DIR) -> dict[str, str]:
     """Build both bundles into ``dist_dir`` and return ``{"js": file, "css": file}``.
 
+    The manifest also records each bundle's :func:`source_digest`.
     Old hashed files are removed so the folder holds exactly what the manifest
     names, and the manifest is written last (atomically) so a reader never sees
     a name whose file is not there yet.
@@ -111,11 +138,12 @@ def build(dist_dir: Path = DIST_DIR) -> dict[str, str]:
     for stale in dist_dir.glob("haven.*"):
         if stale.name not in keep:
             stale.unlink()
-    _write_json_atomically(dist_dir / MANIFEST_NAME, names)
+    digests = {kind: source_digest(kind) for kind in BUNDLE_OUTPUTS}
+    _write_json_atomically(dist_dir / MANIFEST_NAME, {**names, "sources": digests})
     return names
 
 
-def _write_json_atomically(path: Path, data: dict[str, str]) -> None:
+def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2, sort_keys=True)
