@@ -5,7 +5,8 @@ Modules override ``app_config`` to configure what they test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,31 @@ from flask.testing import FlaskClient
 
 from demo_app import create_app
 
+from . import services
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Fast tests first, browser tests last, so a broken render fails in seconds."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+def _started(starter: Callable[[], AbstractContextManager[str]]) -> Iterator[str]:
+    """Start a real service for the session, or skip with the reason (printed by ``-ra``)."""
+    manager = starter()
+    try:
+        url = manager.__enter__()
+    except services.ServiceUnavailable as error:
+        pytest.skip(f"{starter.__name__} is unavailable here: {error}")
+    try:
+        yield url
+    finally:
+        manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A SQLAlchemy URL of an empty database on a real PostgreSQL, started once."""
+    yield from _started(services.postgres)
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """The feedback service on a real PostgreSQL (for sites on several servers).
 
-Skipped unless ``HAVEN_TEST_POSTGRES_URL`` names a database these tests may
-empty, e.g. ``postgresql+psycopg://haven@127.0.0.1:54329/haven_test``.
-``scripts/test-postgres.sh`` starts a throwaway local server (Debian's
-package) and runs this file against it.
+The suite starts a throwaway server from Debian's package (``postgres_url``
+in conftest.py, see tests/services.py), or uses ``HAVEN_TEST_POSTGRES_URL``
+when it names a database these tests may empty.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,23 +22,14 @@ from flask_haven.feedback import feedback_table, save_feedback
 from .feedback_helpers import post_feedback, stored
 from .test_feedback_concurrency import assert_concurrent_posts_stored_once
 
-POSTGRES_URL = os.environ.get("HAVEN_TEST_POSTGRES_URL")
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="set HAVEN_TEST_POSTGRES_URL to a disposable database to run the PostgreSQL tests "
-    "(scripts/test-postgres.sh starts one locally and runs them)",
-)
-
 
 @pytest.fixture
-def pg_app(tmp_path: Path) -> Iterator[Flask]:
-    pytest.importorskip("psycopg", reason="the PostgreSQL tests need psycopg (pip install psycopg)")
+def pg_app(tmp_path: Path, postgres_url: str) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": tmp_path,
-            "HAVEN_DATABASE_URL": POSTGRES_URL,
+            "HAVEN_DATABASE_URL": postgres_url,
             "HAVEN_FEEDBACK_RATE_LIMIT": None,
         }
     )
