@@ -35,10 +35,9 @@ def measure(name: str, data: bytes) -> Size:
 
 def bundle_sizes() -> list[Size]:
     """The two shipped bundles, exactly as a browser downloads them."""
-    manifest = assets.read_manifest()
     return [
-        measure(f"bundle ({kind})", (assets.DIST_DIR / manifest[kind]).read_bytes())
-        for kind in sorted(assets.BUNDLE_OUTPUTS)
+        measure(f"bundle ({kind})", (assets.DIST_DIR / name).read_bytes())
+        for kind, name in sorted(assets.bundle_names().items())
     ]
 
 

@@ -82,6 +82,23 @@ def read_manifest(dist_dir: Path = DIST_DIR) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def bundle_names(dist_dir: Path = DIST_DIR) -> dict[str, str]:
+    """``{"js": file, "css": file}`` for the bundles the manifest names and that exist.
+
+    Empty, not an error, when the manifest is missing or unreadable: the
+    layout then leaves the tags out and the no-JavaScript page still works.
+    """
+    try:
+        data = read_manifest(dist_dir)
+    except (OSError, ValueError):
+        return {}
+    return {
+        kind: name
+        for kind, name in data.items()
+        if kind in BUNDLE_OUTPUTS and isinstance(name, str) and (dist_dir / name).is_file()
+    }
+
+
 def minify(kind: str, text: str) -> str:
     """Minify one JS or CSS text with the same tools the bundles use."""
     if kind == "js":
@@ -180,22 +197,11 @@ class AssetManifest:
                 self._built_at = _newest_mtime()
                 self._names = build(self.dist_dir)
             if self._names is None:
-                self._names = self._read()
+                self._names = bundle_names(self.dist_dir)
         return self._names.get(kind)
 
     def _sources_changed(self) -> bool:
         return self._names is None or _newest_mtime() > self._built_at
-
-    def _read(self) -> dict[str, str]:
-        try:
-            data = json.loads((self.dist_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return {
-            kind: name
-            for kind, name in data.items()
-            if isinstance(name, str) and (self.dist_dir / name).is_file()
-        }
 
 
 def _newest_mtime() -> float:

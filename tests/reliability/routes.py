@@ -7,8 +7,6 @@ the header checks and the fuzzing without editing these tests (and
 
 from __future__ import annotations
 
-import json
-
 from flask import Flask
 
 from flask_haven import assets
@@ -20,8 +18,7 @@ KNOWN_ARGUMENTS = {"filename", "name", "example_name", "code"}
 
 
 def _bundle_files() -> list[str]:
-    manifest = json.loads((assets.DIST_DIR / assets.MANIFEST_NAME).read_text())
-    return [f"dist/{name}" for name in manifest.values()]
+    return [f"dist/{name}" for name in assets.bundle_names().values()]
 
 
 def sample_urls(app: Flask) -> list[tuple[str, str]]:

@@ -31,8 +31,7 @@ CONCURRENCY = 16
 
 
 def bundle_paths() -> list[str]:
-    manifest = json.loads((assets.DIST_DIR / assets.MANIFEST_NAME).read_text())
-    return [f"/_haven/static/dist/{name}" for name in manifest.values()]
+    return [f"/_haven/static/dist/{name}" for name in assets.bundle_names().values()]
 
 
 # A signed, timestamped token (itsdangerous): CSRF tokens, also where the
