@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
 from demo_app import create_app
 from flask_haven.testing import assert_no_console_errors, assert_no_csp_violations
+from flask_haven.testing.watch import PageWatch, watch_context
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
 EXIT_PAGE = "<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
@@ -70,6 +71,66 @@ def _page_stays_clean(request: pytest.FixtureRequest) -> Iterator[None]:
     assert_no_csp_violations(page)
     if request.node.get_closest_marker("allow_console_errors") is None:
         assert_no_console_errors(page)
+
+
+DESKTOP = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="session")
+def _shared_context(
+    browser: Browser, browser_context_args: dict[str, Any]
+) -> Iterator[BrowserContext]:
+    context = browser.new_context(**browser_context_args)
+    watch_context(context)
+    context.route(EXIT_URL + "**", fulfill_exit_page)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_no_js_context(
+    browser: Browser, browser_context_args: dict[str, Any]
+) -> Iterator[BrowserContext]:
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    watch_context(context)
+    yield context
+    context.close()
+
+
+def _reset(page: Page) -> Page:
+    """A used page made like a fresh one: no cookies, no emulation, desktop size."""
+    watch = PageWatch.of(page)
+    watch.errors.clear()
+    watch.csp_violations.clear()
+    page.context.clear_cookies()
+    page.emulate_media(reduced_motion="no-preference", forced_colors="none")
+    page.set_viewport_size(DESKTOP)
+    return page
+
+
+@pytest.fixture
+def shared_page(_shared_context: BrowserContext) -> Iterator[Page]:
+    """One page for every check that needs no isolation of its own (the sweeps).
+
+    A fresh context per check costs far more than the check (axe's 500 KB are
+    compiled anew in each), so the sweeps load each page once in this one and
+    run every check on that load. Reset to a fresh page's state before each
+    test; console errors and CSP violations still fail the test that made them.
+    """
+    pages = _shared_context.pages
+    page = _reset(pages[0] if pages else _shared_context.new_page())
+    yield page
+    assert_no_csp_violations(page)
+    assert_no_console_errors(page)
+
+
+@pytest.fixture
+def shared_no_js_page(_shared_no_js_context: BrowserContext) -> Iterator[Page]:
+    """Like :func:`shared_page`, with JavaScript off."""
+    pages = _shared_no_js_context.pages
+    page = _reset(pages[0] if pages else _shared_no_js_context.new_page())
+    yield page
+    assert_no_console_errors(page)
 
 
 def wait_for_enhancement(page: Page) -> None:

@@ -69,7 +69,8 @@ def export_rows(app: Flask) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("path", DEMO_PAGES)
-def test_banner_and_feedback_link_on_every_demo_page(page: Page, path: str) -> None:
+def test_banner_and_feedback_link_on_every_demo_page(shared_page: Page, path: str) -> None:
+    page = shared_page
     page.goto(path)
     expect(page.get_by_text("Beta", exact=True)).to_be_visible()
     link = page.get_by_role("link", name="Tell us what you think")

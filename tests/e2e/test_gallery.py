@@ -62,9 +62,9 @@ VARIANTS = [path for path in GALLERY_PAGES + PREVIEWS + THEMED_PREVIEWS if path 
 
 
 @pytest.mark.parametrize("path", VARIANTS)
-def test_page_loads_cleanly_and_passes_axe(page: Page, path: str) -> None:
-    visit(page, path)
-    assert_accessible(page)
+def test_page_loads_cleanly_and_passes_axe(shared_page: Page, path: str) -> None:
+    visit(shared_page, path)
+    assert_accessible(shared_page)
 
 
 def test_gallery_at_320_css_pixels_does_not_scroll_sideways(page: Page) -> None:

@@ -54,7 +54,12 @@ def test_escapes_pressed_while_leaving_restart_the_exit(page: Page, held_exit: H
     open_page(page, "/")
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)
+    # Route callbacks arrive while Playwright waits; on a busy machine the
+    # second request can take a while to reach us, so wait for it, bounded.
+    for _ in range(100):
+        if len(held_exit.routes) >= 2:
+            break
+        page.wait_for_timeout(50)
     assert len(held_exit.routes) >= 2, "the second Escape did not restart the navigation"
     held_exit.release()
     QuickExit(page).assert_left()

@@ -19,13 +19,10 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from flask_haven.testing import (
     assert_accessible,
-    assert_no_console_errors,
-    assert_no_csp_violations,
 )
-from flask_haven.testing.watch import PageWatch, watch_context
 
 from ..pages import in_welsh, preview_pages
-from .conftest import EXIT_URL, fulfill_exit_page, open_page
+from .conftest import open_page
 
 # English, and Welsh with its longer words: the likeliest to push past an edge.
 RTL_PREVIEWS = [f"{path}?dir=rtl" for path in preview_pages()]
@@ -64,29 +61,11 @@ ERROR_BAR = """el => {
 PHONE = {"width": 320, "height": 640}
 
 
-@pytest.fixture(scope="module")
-def shared_page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
-    """One page for the whole module. A fresh context per test costs about a second
-    and a half (axe compiles anew in each), several times the checks themselves."""
-    context = browser.new_context(**browser_context_args)
-    watch_context(context)
-    context.route(EXIT_URL + "**", fulfill_exit_page)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def rtl_page(shared_page: Page) -> Iterator[Page]:
-    """The shared page, as a fresh one would be: phone-sized, no cookies, and
-    failing the test on a console error or CSP violation of its own."""
-    watch = PageWatch.of(shared_page)
-    watch.errors.clear()
-    watch.csp_violations.clear()
-    shared_page.context.clear_cookies()
+    """The sweeps' shared page (see conftest.py), phone-sized."""
     shared_page.set_viewport_size(PHONE)
     yield shared_page
-    assert_no_csp_violations(shared_page)
-    assert_no_console_errors(shared_page)
 
 
 @pytest.mark.parametrize("path", RTL_PREVIEWS)

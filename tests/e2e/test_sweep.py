@@ -1,15 +1,33 @@
-"""The accessibility sweep beyond axe: keyboard, reflow, text size, motion, forced colours, no-JS.
+"""The accessibility sweep: every page, example, state and language, one load each.
 
-Runs over the same page list as every other sweep (tests/pages.py), so each
-new example and page is covered without editing this file.
+Each page is loaded once, in one shared browser context, and every check that
+applies to it runs on that load, in an order where none disturbs the next:
+
+- axe-core (WCAG 2.2 AA), on the pristine page;
+- forced colours (media emulation): every control keeps a visible boundary;
+- reduced motion (media emulation): nothing animates;
+- text at 200 %: nothing scrolls sideways or is clipped;
+- keyboard: Tab reaches every control in reading order with a visible focus
+  indicator never hidden under the sticky bar, and Shift+Tab comes back;
+- reflow at 320 CSS pixels (and axe again at that width on the two pages
+  whose layout changes most).
+
+Which checks a page gets follows tests/pages.py: checks that words can fail
+run in English and Welsh, checks of structure run on English examples and on
+the site pages in both languages. The phone focus walk and the no-JavaScript
+check need a load of their own (another viewport, another context) and have
+their own tests. A failure lists every check that failed on the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
+
+from flask_haven.testing import assert_accessible
 
 from ..pages import (
     SITE_PAGES,
@@ -64,38 +82,179 @@ DESCRIBE_ACTIVE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", structure_pages())
-def test_tab_order_reaches_every_control_in_order_with_visible_focus(page: Page, path: str) -> None:
-    open_page(page, path)
+TEXT_AT_200_PERCENT = """() => {
+  // Text-only zoom, as a browser's minimum/zoom-text setting does; rem-based
+  // sizes must follow it.
+  document.documentElement.style.fontSize = '200%'
+  const result = {
+    wide: document.documentElement.scrollWidth > innerWidth,
+    clipped: [...document.querySelectorAll('body *')].filter(el => {
+      const s = getComputedStyle(el)
+      return (s.overflow === 'hidden' || s.overflowY === 'hidden') &&
+        el.scrollHeight > el.clientHeight + 1 && el.getClientRects().length &&
+        !el.classList.contains('haven-visually-hidden') &&
+        !el.matches('.haven-skip-link:not(:focus)')
+    }).map(el => el.tagName + '.' + el.className)
+  }
+  document.documentElement.style.fontSize = ''
+  return result
+}"""
+
+MOVING = """() => [...document.querySelectorAll('*')].filter(el => {
+  const s = getComputedStyle(el)
+  const long = v => v.split(',').some(t => parseFloat(t) * (t.includes('ms') ? 1 : 1000) > 1)
+  return (s.animationName !== 'none' && long(s.animationDuration)) || long(s.transitionDuration)
+}).map(el => el.tagName + '.' + el.className)"""
+
+NO_BOUNDARY_IN_FORCED_COLOURS = """() => [...document.querySelectorAll(
+    'button, input:not([type=hidden]), select, textarea, .haven-button, a[class*="__link"]')]
+  .filter(el => el.getClientRects().length)
+  .filter(el => {
+    const s = getComputedStyle(el)
+    // In forced colours backgrounds vanish: a control needs a border (or be a
+    // native radio/checkbox, which the system draws).
+    if (el.type === 'radio' || el.type === 'checkbox') return false
+    if (el.tagName === 'A' && s.textDecorationLine.includes('underline')) return false
+    return !['Top', 'Bottom', 'Left', 'Right'].some(side =>
+      s['border' + side + 'Style'] !== 'none' && parseFloat(s['border' + side + 'Width']) > 0)
+  }).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
+
+PHONE = {"width": 320, "height": 640}
+# The two pages whose layout changes most on a phone also get axe at that width.
+AXE_ON_A_PHONE = ("/", "/components/quick-exit/")
+
+Check = Callable[[Page], list[str]]
+
+
+def check_axe(page: Page) -> list[str]:
+    try:
+        assert_accessible(page)
+    except AssertionError as failure:
+        return [str(failure)]
+    return []
+
+
+def check_forced_colours(page: Page) -> list[str]:
+    page.emulate_media(forced_colors="active")
+    invisible = page.evaluate(NO_BOUNDARY_IN_FORCED_COLOURS)
+    page.emulate_media(forced_colors="none")
+    return (
+        [f"controls with no visible boundary in forced colours: {invisible}"] if invisible else []
+    )
+
+
+def check_reduced_motion(page: Page) -> list[str]:
+    page.emulate_media(reduced_motion="reduce")
+    moving = page.evaluate(MOVING)
+    page.emulate_media(reduced_motion="no-preference")
+    return [f"animates despite prefers-reduced-motion: {moving}"] if moving else []
+
+
+def check_text_at_200_percent(page: Page) -> list[str]:
+    overflow = page.evaluate(TEXT_AT_200_PERCENT)
+    problems = []
+    if overflow["wide"]:
+        problems.append("scrolls sideways with text at 200%")
+    if overflow["clipped"]:
+        problems.append(f"clipped text at 200%: {overflow['clipped']}")
+    return problems
+
+
+def check_tab_order(page: Page) -> list[str]:
     count = page.evaluate(
         f"""() => {{ const all = ({FOCUSABLE})(); all.forEach((el, i) => el.dataset.sweepIndex = i);
                      return all.length }}"""
     )
-    seen: list[dict[str, Any]] = []
-    for _ in range(count + 1):
-        page.keyboard.press("Tab")
-        active = page.evaluate(DESCRIBE_ACTIVE)
-        if active is None:
-            break  # focus left the document: the end of the tab order, no trap
-        seen.append(active)
+
+    def press(key: str) -> dict[str, Any] | None:
+        page.keyboard.press(key)
+        active: dict[str, Any] | None = page.evaluate(DESCRIBE_ACTIVE)
+        return active
+
+    seen = [active for active in (press("Tab") for _ in range(count)) if active is not None]
     order = [int(a["id"]) for a in seen if a["id"] is not None]
-    assert order[:count] == list(range(count)), f"tab order is not the reading order: {order}"
-    for active in seen[:count]:
-        assert active["focusVisible"] and (active["outline"] or active["shadow"]), (
-            f"no visible focus indicator on <{active['tag']}> {active['name']!r}"
-        )
-        assert not active["obscured"], f"<{active['tag']}> {active['name']!r} is under the bar"
-    # Shift+Tab walks back the same way: no trap in either direction.
-    if count:
-        page.keyboard.press("Shift+Tab")
-        back = page.evaluate(DESCRIBE_ACTIVE)
-        assert back is not None and back["id"] is not None
+    problems = []
+    if order != list(range(count)):
+        problems.append(f"tab order is not the reading order: {order}")
+    for active in seen:
+        if not (active["focusVisible"] and (active["outline"] or active["shadow"])):
+            problems.append(f"no visible focus indicator on <{active['tag']}> {active['name']!r}")
+        if active["obscured"]:
+            problems.append(f"<{active['tag']}> {active['name']!r} is under the bar")
+    if count >= 2 and not problems:
+        # Shift+Tab walks back the same way, and Tab forward again: no trap either way.
+        back = press("Shift+Tab")
+        if back is None or back["id"] != str(count - 2):
+            problems.append(f"Shift+Tab from the last control went to {back}")
+        press("Tab")
+    if count >= 2 and not problems:
+        # Past the last control focus leaves the page (or, in a reused tab,
+        # wraps to the first control): it never stays stuck on the last one.
+        after = press("Tab")
+        if after is not None and after["id"] == str(count - 1):
+            problems.append("Tab from the last control stays on it")
+    return problems
 
 
-@pytest.mark.parametrize("path", SITE_PAGES + in_welsh(SITE_PAGES))
-def test_focus_is_never_hidden_under_the_quick_exit_bar_on_a_phone(page: Page, path: str) -> None:
+def check_reflow(page: Page) -> list[str]:
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    return [f"scrolls sideways at 320 px ({width} px wide)"] if width > 320 else []
+
+
+def check_axe_on_a_phone(page: Page) -> list[str]:
+    page.set_viewport_size(PHONE)
+    return [f"at 320 px: {problem}" for problem in check_axe(page)]
+
+
+# In running order: each check leaves the page as it found it, except the
+# keyboard walk (focus moved) and the phone-sized ones, which come last.
+CHECKS: dict[str, tuple[Check, Callable[[], list[str]]]] = {
+    "axe": (check_axe, all_pages),
+    "forced colours": (check_forced_colours, content_pages),
+    "reduced motion": (check_reduced_motion, structure_pages),
+    "text at 200%": (check_text_at_200_percent, content_pages),
+    "tab order": (check_tab_order, structure_pages),
+    "reflow at 320 px": (check_reflow, all_pages),
+    "axe at 320 px": (check_axe_on_a_phone, lambda: list(AXE_ON_A_PHONE)),
+}
+
+
+def planned_checks() -> dict[str, list[str]]:
+    """Each swept page and the names of the checks it gets, in running order."""
+    plan: dict[str, list[str]] = {}
+    for name, (_, pages) in CHECKS.items():
+        for path in pages():
+            plan.setdefault(path, []).append(name)
+    return plan
+
+
+PLAN = planned_checks()
+PHONE_FOCUS_PAGES = SITE_PAGES + in_welsh(SITE_PAGES)
+NO_JS_PAGES = structure_pages() + gallery_pages()
+
+
+def count_checks() -> int:
+    """How many (page, check) pairs the sweep runs, for comparing runs over time."""
+    return sum(map(len, PLAN.values())) + len(PHONE_FOCUS_PAGES) + len(NO_JS_PAGES)
+
+
+@pytest.mark.parametrize("path", PLAN)
+def test_page_passes_every_check(shared_page: Page, path: str) -> None:
+    open_page(shared_page, path)
+    problems = [
+        f"{name}: {problem}" for name in PLAN[path] for problem in CHECKS[name][0](shared_page)
+    ]
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", PHONE_FOCUS_PAGES)
+def test_focus_is_never_hidden_under_the_quick_exit_bar_on_a_phone(
+    shared_page: Page, path: str
+) -> None:
     """Tab down a long page at 320 px, then Shift+Tab back up (which scrolls each
     control in at the top, where the bar is): no control is ever hidden under it."""
+    page = shared_page
     page.set_viewport_size({"width": 320, "height": 480})
     open_page(page, path)
     count = page.evaluate(f"() => ({FOCUSABLE})().length")
@@ -106,84 +265,15 @@ def test_focus_is_never_hidden_under_the_quick_exit_bar_on_a_phone(page: Page, p
         assert not active["obscured"], f"{path}: {active['name']!r} is under the quick exit bar"
 
 
-@pytest.mark.parametrize("path", all_pages())
-def test_reflows_at_320_css_pixels(page: Page, path: str) -> None:
-    page.set_viewport_size({"width": 320, "height": 640})
-    open_page(page, path)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
-
-
-@pytest.mark.parametrize("path", content_pages())
-def test_text_at_200_percent_loses_nothing(page: Page, path: str) -> None:
-    page.set_viewport_size({"width": 1280, "height": 800})
-    open_page(page, path)
-    # Text-only zoom, as a browser's minimum/zoom-text setting does; rem-based
-    # sizes must follow it.
-    page.evaluate("() => { document.documentElement.style.fontSize = '200%' }")
-    overflow = page.evaluate(
-        """() => ({
-          wide: document.documentElement.scrollWidth > innerWidth,
-          clipped: [...document.querySelectorAll('body *')].filter(el => {
-            const s = getComputedStyle(el)
-            return (s.overflow === 'hidden' || s.overflowY === 'hidden') &&
-              el.scrollHeight > el.clientHeight + 1 && el.getClientRects().length &&
-              !el.classList.contains('haven-visually-hidden') &&
-              !el.matches('.haven-skip-link:not(:focus)')
-          }).map(el => el.tagName + '.' + el.className)
-        })"""
-    )
-    assert not overflow["wide"], f"{path} scrolls sideways with text at 200%"
-    assert not overflow["clipped"], f"clipped text at 200%: {overflow['clipped']}"
-
-
-@pytest.mark.parametrize("path", structure_pages())
-def test_reduced_motion_is_respected(page: Page, path: str) -> None:
-    page.emulate_media(reduced_motion="reduce")
-    open_page(page, path)
-    moving = page.evaluate(
-        """() => [...document.querySelectorAll('*')].filter(el => {
-          const s = getComputedStyle(el)
-          const long = v => v.split(',').some(t => parseFloat(t) * (t.includes('ms') ? 1 : 1000) > 1)
-          return (s.animationName !== 'none' && long(s.animationDuration)) || long(s.transitionDuration)
-        }).map(el => el.tagName + '.' + el.className)"""
-    )
-    assert not moving, f"animates despite prefers-reduced-motion: {moving}"
-
-
-@pytest.mark.parametrize("path", content_pages())
-def test_forced_colours_keep_every_control_visible(page: Page, path: str) -> None:
-    page.emulate_media(forced_colors="active")
-    open_page(page, path)
-    invisible = page.evaluate(
-        """() => [...document.querySelectorAll(
-            'button, input:not([type=hidden]), select, textarea, .haven-button, a[class*="__link"]')]
-          .filter(el => el.getClientRects().length)
-          .filter(el => {
-            const s = getComputedStyle(el)
-            // In forced colours backgrounds vanish: a control needs a border (or be a
-            // native radio/checkbox, which the system draws).
-            if (el.type === 'radio' || el.type === 'checkbox') return false
-            if (el.tagName === 'A' && s.textDecorationLine.includes('underline')) return false
-            return !['Top', 'Bottom', 'Left', 'Right'].some(side =>
-              s['border' + side + 'Style'] !== 'none' && parseFloat(s['border' + side + 'Width']) > 0)
-          }).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
-    )
-    assert not invisible, f"controls with no visible boundary in forced colours: {invisible}"
-
-
-@pytest.mark.parametrize("path", structure_pages() + gallery_pages())
-def test_without_javascript_nothing_is_dead(browser: Browser, base_url: str, path: str) -> None:
+@pytest.mark.parametrize("path", NO_JS_PAGES)
+def test_without_javascript_nothing_is_dead(shared_no_js_page: Page, path: str) -> None:
     """With JavaScript off every control on the page must do something by itself:
     a link with a real href, a button inside a form, or a form field in a form."""
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
-    page = context.new_page()
-    response = page.goto(path)
+    response = shared_no_js_page.goto(path)
     assert response is not None and response.status == 200
-    dead = page.evaluate(
+    dead = shared_no_js_page.evaluate(
         """() => [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea')]
           .filter(el => el.getClientRects().length && !el.form)
           .map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
     )
-    context.close()
     assert not dead, f"controls that need JavaScript are shown without it: {dead}"
