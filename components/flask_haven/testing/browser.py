@@ -57,7 +57,10 @@ class Chromium:
         return self.source == "playwright"
 
 
-def _playwright_chromium() -> str | None:
+def _playwright_chromium(playwright: Any = None) -> str | None:
+    if playwright is not None:  # a running driver: ask it, instead of starting another
+        path = playwright.chromium.executable_path
+        return path if path and Path(path).exists() else None
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -78,14 +81,18 @@ def _system_chromium() -> str | None:
     return None
 
 
-def find_chromium() -> Chromium:
-    """The best Chromium available now, without installing anything."""
+def find_chromium(playwright: Any = None) -> Chromium:
+    """The best Chromium available now, without installing anything.
+
+    ``playwright`` is a started ``Playwright`` to ask about its own build
+    (saves starting a driver just for that).
+    """
     explicit = os.environ.get("HAVEN_CHROMIUM")
     if explicit:
         # Kept even when the file is missing, so launch_args can say which
         # setting is wrong instead of falling back to another browser quietly.
         return Chromium(explicit if Path(explicit).exists() else None, "HAVEN_CHROMIUM")
-    own = _playwright_chromium()
+    own = _playwright_chromium(playwright)
     if own:
         return Chromium(own, "playwright")
     system = _system_chromium()
@@ -139,7 +146,9 @@ def launch_args(found: Chromium) -> dict[str, object]:
     return {"executable_path": found.path, "args": args}
 
 
-def chromium_launch_args(base: dict[str, Any], browser_name: str) -> dict[str, Any]:
+def chromium_launch_args(
+    base: dict[str, Any], browser_name: str, playwright: Any = None
+) -> dict[str, Any]:
     """pytest-playwright's launch options ``base``, with a Chromium filled in where needed.
 
     Left alone: other browsers, an explicit ``executable_path``, and channels
@@ -152,7 +161,7 @@ def chromium_launch_args(base: dict[str, Any], browser_name: str) -> dict[str, A
     channel = base.get("channel")
     if channel and channel != "chromium":
         return base
-    found = find_chromium()
+    found = find_chromium(playwright)
     if channel and found.is_playwrights_own:
         return base
     options = {key: value for key, value in base.items() if key != "channel" or not found.path}

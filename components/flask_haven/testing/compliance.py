@@ -280,15 +280,18 @@ def check_reject_as_prominent(
     *,
     accept: re.Pattern[str] | str | None = None,
     reject: re.Pattern[str] | str | None = None,
+    timeout: float | None = None,
 ) -> list[str]:
     """Problems with the banner's reject control compared with accept (ICO check 2).
 
     Measures both, then presses reject once: that one action must record the
     refusal on the same page (the banner stops asking). The page is left in
     the refused state, ready for :func:`check_nothing_after_refusal`.
-    An empty list also when there is no banner at all.
+    An empty list also when there is no banner at all (after ``timeout`` ms).
     """
-    accept_control, reject_control = find_banner_controls(page, accept=accept, reject=reject)
+    accept_control, reject_control = find_banner_controls(
+        page, accept=accept, reject=reject, timeout=timeout
+    )
     if accept_control is None and reject_control is None:
         return []
     if reject_control is None:
@@ -359,6 +362,7 @@ def check_nothing_after_refusal(
     essential: Any = None,
     *,
     reject: re.Pattern[str] | str | None = None,
+    timeout: float = 500,
 ) -> list[str]:
     """Problems with what ``page`` stores after a refusal (ICO check 3).
 
@@ -368,7 +372,7 @@ def check_nothing_after_refusal(
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    _, reject_control = find_banner_controls(page, reject=reject, timeout=500)
+    _, reject_control = find_banner_controls(page, reject=reject, timeout=timeout)
     if reject_control is not None:
         reject_control.click()
     problems = []
@@ -378,7 +382,7 @@ def check_nothing_after_refusal(
     except PlaywrightTimeoutError:
         pass  # a page that keeps polling is still checked as it is
     if reject_control is not None:
-        _, asks_again = find_banner_controls(page, reject=reject, timeout=1000)
+        _, asks_again = find_banner_controls(page, reject=reject, timeout=timeout)
         if asks_again is not None:
             problems.append(
                 f"the refusal was not kept: after a reload of {page.url} the banner asks again"

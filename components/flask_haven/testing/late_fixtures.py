@@ -16,11 +16,11 @@ from .browser import ChromiumNotFound, chromium_launch_args
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], browser_name: str
+    browser_type_launch_args: dict[str, Any], browser_name: str, playwright: Any
 ) -> dict[str, Any]:
     """Point Chromium at a system build when Playwright has none of its own."""
     try:
-        return chromium_launch_args(browser_type_launch_args, browser_name)
+        return chromium_launch_args(browser_type_launch_args, browser_name, playwright)
     except ChromiumNotFound as error:
         pytest.fail(str(error), pytrace=False)
 

@@ -368,7 +368,8 @@ class PhaseBanner:
     def phase(self) -> str:
         """The tag's text, such as "Beta"."""
         self.assert_present()
-        return self.tag.first.inner_text().strip()
+        # The DOM text, not inner_text: a stylesheet may show it in capitals.
+        return (self.tag.first.text_content() or "").strip()
 
     def feedback_url(self) -> str:
         """Where the banner's link goes."""
@@ -541,6 +542,8 @@ class CookieSettings:
         try:
             self.success.wait_for(timeout=wait)
         except PlaywrightTimeoutError:
+            errors = ErrorSummary(self.page, language=self.language).errors()
+            why = f"; the error summary says {errors}" if errors else ""
             raise AssertionError(
-                f"no 'saved' message on {self.page.url} within {seconds(wait)} of saving"
+                f"no 'saved' message on {self.page.url} within {seconds(wait)} of saving{why}"
             ) from None
