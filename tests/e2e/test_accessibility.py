@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from flask_haven.testing import assert_accessible
 
-from ..pages import all_pages
+from ..page_list import all_pages
 from .conftest import open_page
 
 

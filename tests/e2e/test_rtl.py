@@ -24,7 +24,7 @@ from flask_haven.testing import (
 )
 from flask_haven.testing.watch import PageWatch, watch_context
 
-from ..pages import in_welsh, preview_pages
+from ..page_list import in_welsh, preview_pages
 from .conftest import EXIT_URL, fulfill_exit_page, open_page
 
 # English, and Welsh with its longer words: the likeliest to push past an edge.

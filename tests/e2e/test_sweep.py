@@ -1,6 +1,6 @@
 """The accessibility sweep beyond axe: keyboard, reflow, text size, motion, forced colours, no-JS.
 
-Runs over the same page list as every other sweep (tests/pages.py), so each
+Runs over the same page list as every other sweep (tests/page_list.py), so each
 new example and page is covered without editing this file.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ..pages import (
+from ..page_list import (
     SITE_PAGES,
     all_pages,
     content_pages,
