@@ -33,15 +33,13 @@ from .compliance import (
     check_nothing_after_refusal,
     check_nothing_before_choice,
     check_reject_as_prominent,
+    find_banner_controls,
 )
 from .csp import strict_csp_problems
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-# The page has settled (network idle) before the banner is looked for, so a
-# short wait is enough for a banner drawn by a late script.
-BANNER_TIMEOUT = 500
 CHECKS = ("csp", "cookies-before-choice", "axe", "reject-as-prominent", "cookies-after-refusal")
 
 
@@ -114,6 +112,10 @@ def audit_page(
         ]
         return CheckResult("axe", problems, {"violations": _trim(violations)})
 
+    # Look for the banner once, for as long as a page object would; if there
+    # is none, the banner checks need not wait for it again.
+    accept, reject = find_banner_controls(page)
+    banner_wait = settings.presence_timeout if accept or reject else 1
     run("csp", csp)
     run(
         "cookies-before-choice",
@@ -123,12 +125,18 @@ def audit_page(
     run(
         "reject-as-prominent",
         lambda: CheckResult(
-            "reject-as-prominent", check_reject_as_prominent(page, timeout=BANNER_TIMEOUT)
+            "reject-as-prominent", check_reject_as_prominent(page, timeout=banner_wait)
         ),
     )
+    # After the prominence check has refused, the banner is either still
+    # shown (found at once) or gone: no need to wait for it.
+    refusal_wait = 1 if "reject-as-prominent" not in skip else banner_wait
     run(
         "cookies-after-refusal",
-        lambda: CheckResult("cookies-after-refusal", check_nothing_after_refusal(page, essential)),
+        lambda: CheckResult(
+            "cookies-after-refusal",
+            check_nothing_after_refusal(page, essential, timeout=refusal_wait),
+        ),
     )
     context.close()
     result.seconds = round(time.monotonic() - started, 2)

@@ -362,7 +362,7 @@ def check_nothing_after_refusal(
     essential: Any = None,
     *,
     reject: re.Pattern[str] | str | None = None,
-    timeout: float = 500,
+    timeout: float | None = None,
 ) -> list[str]:
     """Problems with what ``page`` stores after a refusal (ICO check 3).
 
@@ -372,9 +372,16 @@ def check_nothing_after_refusal(
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    _, reject_control = find_banner_controls(page, reject=reject, timeout=timeout)
+    accept_control, reject_control = find_banner_controls(page, reject=reject, timeout=timeout)
     if reject_control is not None:
         reject_control.click()
+        # Let the refusal land (a fetch, or a form post and redirect) before
+        # reloading, or the reload can overtake it.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_load_state("load", timeout=settings.wait_timeout)
+            (accept_control or reject_control).wait_for(
+                state="hidden", timeout=settings.wait_timeout
+            )
     problems = []
     try:
         page.wait_for_load_state("networkidle", timeout=settings.wait_timeout)
@@ -382,7 +389,7 @@ def check_nothing_after_refusal(
     except PlaywrightTimeoutError:
         pass  # a page that keeps polling is still checked as it is
     if reject_control is not None:
-        _, asks_again = find_banner_controls(page, reject=reject, timeout=timeout)
+        _, asks_again = find_banner_controls(page, reject=reject, timeout=500)
         if asks_again is not None:
             problems.append(
                 f"the refusal was not kept: after a reload of {page.url} the banner asks again"

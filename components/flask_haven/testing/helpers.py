@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._support import seconds, settings
+from ._support import require, seconds, settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Route
@@ -24,11 +24,19 @@ def wait_for_enhancement(page: Page, *, timeout: float | None = None) -> None:
 
     The bundle loads with ``defer`` and adds ``haven-js-enabled`` to
     ``<body>`` once it has; pressing keys before that tests the no-JS page.
-    Fails naming the URL if it never happens (the script is missing or a CSP
-    blocks it).
+    Fails within the presence timeout on a page with no component, and
+    naming the URL if the script never starts (missing, or blocked by a CSP).
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+    # A page with no component has nothing to enhance: say so in seconds.
+    require(
+        page,
+        page.locator('[data-module^="haven-"]'),
+        "flask-haven component to enhance",
+        'an element with data-module="haven-…"',
+        None,
+    )
     wait = settings.wait_timeout if timeout is None else timeout
     try:
         # An arrow function, not a bare expression: a bare one needs eval,
