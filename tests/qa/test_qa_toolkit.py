@@ -168,7 +168,7 @@ def test_base_url_wins_and_a_plain_site_fails_fast_saying_what_is_missing(batch:
     assert "- color-contrast (serious)" in axe
     assert "    at .faint\n" in axe
     assert '<p class="faint">Small print nobody can read.</p>' in axe
-    assert "contrast of 1.9 (foreground color: #bbbbbb, background color: #ffffff" in axe
+    assert "contrast of 1.91 (foreground color: #bbbbbb, background color: #ffffff" in axe
     (written,) = batch.plain_output.rglob("axe-*.json")
     assert f"axe JSON: {written}" in axe
     assert json.loads(written.read_text())["violations"][0]["id"] == "color-contrast"

@@ -362,7 +362,7 @@ def check_nothing_after_refusal(
     essential: Any = None,
     *,
     reject: re.Pattern[str] | str | None = None,
-    timeout: float | None = None,
+    timeout: float = 500,
 ) -> list[str]:
     """Problems with what ``page`` stores after a refusal (ICO check 3).
 
