@@ -22,7 +22,7 @@ def test_a_page_object_without_its_component_fails_within_seconds(page):
     with pytest.raises(ComponentMissing) as failure:
         QuickExit(page).press_escape()
     elapsed = time.monotonic() - started
-    assert 1.5 < elapsed < 4, elapsed  # the default 2 s, not Playwright's 30 s
+    assert 1.5 < elapsed < 6, elapsed  # the default 2 s (on a busy CI box), never 30 s
     assert str(failure.value) == (
         f"no quick exit on {page.url} (looked for a link named 'Leave this site' for 2.0 s)"
     )
