@@ -85,7 +85,7 @@ def _site_pages() -> list[str]:
 
 
 def _pages(plan: Plan) -> list[str]:
-    from tests.pages import SITE_PAGES, all_pages
+    from tests.page_list import SITE_PAGES, all_pages
 
     pages = all_pages() if plan.all_pages else list(SITE_PAGES)
     return pages + [p for p in _site_pages() if p not in pages]

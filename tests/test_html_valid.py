@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .feedback_helpers import csrf_token, post_feedback
-from .pages import all_pages, rtl_pages
+from .page_list import all_pages, rtl_pages
 
 
 @pytest.fixture

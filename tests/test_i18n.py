@@ -35,7 +35,7 @@ from scripts.translations import (
 )
 
 from .conftest import parse
-from .pages import SITE_PAGES, preview_pages
+from .page_list import SITE_PAGES, preview_pages
 
 LANGUAGES = ("cy",)
 

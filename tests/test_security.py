@@ -9,7 +9,7 @@ import pytest
 from flask_haven.security import DEFAULT_CSP
 
 from .conftest import assert_no_inline_code, parse
-from .pages import all_pages, rtl_pages
+from .page_list import all_pages, rtl_pages
 
 
 @pytest.mark.parametrize("url", all_pages() + rtl_pages())

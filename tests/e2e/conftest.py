@@ -100,8 +100,8 @@ def _shared_no_js_context(
 def _reset(page: Page) -> Page:
     """A used page made like a fresh one: no cookies, no emulation, desktop size."""
     watch = PageWatch.of(page)
-    watch.errors.clear()
-    watch.csp_violations.clear()
+    for seen in (watch.errors, watch.csp_violations, watch.violations, watch.documents):
+        seen.clear()
     page.context.clear_cookies()
     page.emulate_media(reduced_motion="no-preference", forced_colors="none")
     page.set_viewport_size(DESKTOP)

@@ -17,7 +17,7 @@ from demo_app.gallery import THEMES
 from flask_haven.catalogue import load_components
 from flask_haven.testing import assert_accessible
 
-from ..pages import all_pages
+from ..page_list import all_pages
 from .conftest import open_page
 
 COMPONENTS = load_components()
@@ -55,7 +55,7 @@ def visit(page: Page, path: str) -> Page:
     return page
 
 
-# Pages the shared sweep (tests/pages.py, test_accessibility.py) does not
+# Pages the shared sweep (tests/page_list.py, test_accessibility.py) does not
 # already audit: the theme and JavaScript-off variants.
 SWEPT = set(all_pages())
 VARIANTS = [path for path in GALLERY_PAGES + PREVIEWS + THEMED_PREVIEWS if path not in SWEPT]

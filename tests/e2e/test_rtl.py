@@ -21,7 +21,7 @@ from flask_haven.testing import (
     assert_accessible,
 )
 
-from ..pages import in_welsh, preview_pages
+from ..page_list import in_welsh, preview_pages
 from .conftest import open_page
 
 # English, and Welsh with its longer words: the likeliest to push past an edge.

@@ -12,7 +12,7 @@ applies to it runs on that load, in an order where none disturbs the next:
 - reflow at 320 CSS pixels (and axe again at that width on the two pages
   whose layout changes most).
 
-Which checks a page gets follows tests/pages.py: checks that words can fail
+Which checks a page gets follows tests/page_list.py: checks that words can fail
 run in English and Welsh, checks of structure run on English examples and on
 the site pages in both languages. The phone focus walk and the no-JavaScript
 check need a load of their own (another viewport, another context) and have
@@ -29,7 +29,7 @@ from playwright.sync_api import Page
 
 from flask_haven.testing import assert_accessible
 
-from ..pages import (
+from ..page_list import (
     SITE_PAGES,
     all_pages,
     content_pages,

@@ -21,7 +21,7 @@ from flask_haven import assets
 from flask_haven.assets import AssetManifest
 
 from ..conftest import parse
-from ..pages import all_pages
+from ..page_list import all_pages
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
 

@@ -24,7 +24,7 @@ from benchmarks import servers
 from demo_app import create_app
 from flask_haven import assets
 
-from ..pages import all_pages
+from ..page_list import all_pages
 from .forms import CONSENT_COOKIE, consent_post, cookies_from, feedback_post
 
 CONCURRENCY = 16

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 
@@ -39,6 +40,10 @@ SYSTEM_CHROMIUM_ARGS = (
 )
 
 
+class ChromiumNotFound(RuntimeError):
+    """``HAVEN_CHROMIUM`` names a file that does not exist."""
+
+
 @dataclass(frozen=True)
 class Chromium:
     """A Chromium found on this machine and where it came from."""
@@ -52,7 +57,10 @@ class Chromium:
         return self.source == "playwright"
 
 
-def _playwright_chromium() -> str | None:
+def _playwright_chromium(playwright: Any = None) -> str | None:
+    if playwright is not None:  # a running driver: ask it, instead of starting another
+        path = playwright.chromium.executable_path
+        return path if path and Path(path).exists() else None
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -73,12 +81,18 @@ def _system_chromium() -> str | None:
     return None
 
 
-def find_chromium() -> Chromium:
-    """The best Chromium available now, without installing anything."""
+def find_chromium(playwright: Any = None) -> Chromium:
+    """The best Chromium available now, without installing anything.
+
+    ``playwright`` is a started ``Playwright`` to ask about its own build
+    (saves starting a driver just for that).
+    """
     explicit = os.environ.get("HAVEN_CHROMIUM")
     if explicit:
+        # Kept even when the file is missing, so launch_args can say which
+        # setting is wrong instead of falling back to another browser quietly.
         return Chromium(explicit if Path(explicit).exists() else None, "HAVEN_CHROMIUM")
-    own = _playwright_chromium()
+    own = _playwright_chromium(playwright)
     if own:
         return Chromium(own, "playwright")
     system = _system_chromium()
@@ -90,6 +104,7 @@ def find_chromium() -> Chromium:
 def ensure_chromium(log: Callable[[str], None] = print) -> Chromium:
     """Find a Chromium, installing one if there is none; say what happens."""
     found = find_chromium()
+    launch_args(found)  # a wrong HAVEN_CHROMIUM is an error to fix, not a reason to install
     if found.path:
         log(f"browser: using {found.source} Chromium at {found.path}")
         return found
@@ -112,13 +127,45 @@ def ensure_chromium(log: Callable[[str], None] = print) -> Chromium:
 
 
 def launch_args(found: Chromium) -> dict[str, object]:
-    """Extra ``browser_type.launch`` options for ``found`` (empty for Playwright's own)."""
+    """Extra ``browser_type.launch`` options for ``found`` (empty for Playwright's own).
+
+    Raises :class:`ChromiumNotFound`, naming the variable, when ``HAVEN_CHROMIUM``
+    points at nothing (Playwright's own error would name its cache folder).
+    """
+    if found.source == "HAVEN_CHROMIUM" and not found.path:
+        raise ChromiumNotFound(
+            f"HAVEN_CHROMIUM is set to {os.environ.get('HAVEN_CHROMIUM')!r}, but there is no "
+            "such file: point it at a Chromium or Chrome executable, or unset it to let "
+            "flask-haven find one"
+        )
     if found.is_playwrights_own or not found.path:
         return {}
     args = list(SYSTEM_CHROMIUM_ARGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root
     return {"executable_path": found.path, "args": args}
+
+
+def chromium_launch_args(
+    base: dict[str, Any], browser_name: str, playwright: Any = None
+) -> dict[str, Any]:
+    """pytest-playwright's launch options ``base``, with a Chromium filled in where needed.
+
+    Left alone: other browsers, an explicit ``executable_path``, and channels
+    naming an installed browser such as ``chrome``. The ``chromium`` channel
+    (Playwright's own full build) falls back to the system Chromium when
+    Playwright has not downloaded one, like no channel at all.
+    """
+    if browser_name != "chromium" or "executable_path" in base:
+        return base
+    channel = base.get("channel")
+    if channel and channel != "chromium":
+        return base
+    found = find_chromium(playwright)
+    if channel and found.is_playwrights_own:
+        return base
+    options = {key: value for key, value in base.items() if key != "channel" or not found.path}
+    return {**options, **launch_args(found)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         ensure_chromium()
         return 0
     found = find_chromium()
+    try:
+        launch_args(found)
+    except ChromiumNotFound as error:
+        print(f"browser: {error}")
+        return 1
     print(f"browser: {found.source} {found.path or '(none)'}")
     return 0 if found.path else 1
 

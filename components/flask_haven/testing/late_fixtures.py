@@ -11,19 +11,18 @@ from typing import Any
 
 import pytest
 
-from .browser import find_chromium, launch_args
+from .browser import ChromiumNotFound, chromium_launch_args
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], browser_name: str
+    browser_type_launch_args: dict[str, Any], browser_name: str, playwright: Any
 ) -> dict[str, Any]:
     """Point Chromium at a system build when Playwright has none of its own."""
-    if browser_name != "chromium" or "executable_path" in browser_type_launch_args:
-        return browser_type_launch_args
-    if browser_type_launch_args.get("channel"):
-        return browser_type_launch_args
-    return {**browser_type_launch_args, **launch_args(find_chromium())}
+    try:
+        return chromium_launch_args(browser_type_launch_args, browser_name, playwright)
+    except ChromiumNotFound as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +36,6 @@ def browser_context_args(
 
 
 @pytest.fixture(scope="session")
-def base_url(pytestconfig: pytest.Config, haven_base_url: str | None) -> str | None:
-    """The site under test; falls back to pytest-base-url's ``--base-url`` option."""
-    if haven_base_url is not None:
-        return haven_base_url
-    given = pytestconfig.getoption("base_url", None) or pytestconfig.getini("base_url")
-    return str(given) if given else None
+def base_url(haven_base_url: str | None) -> str | None:
+    """The site under test (see ``haven_base_url``: ``--base-url`` wins over ``haven_app``)."""
+    return haven_base_url

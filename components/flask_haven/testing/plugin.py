@@ -2,22 +2,36 @@
 
 It gives Playwright tests:
 
+- the site under test: pytest-playwright's ``--base-url`` (a running site,
+  such as staging) or else your app from a ``haven_app`` fixture, served on a
+  free port; Playwright's ``base_url`` points at it;
 - a usable Chromium where Playwright cannot download its own (see
   :mod:`flask_haven.testing.browser`); ``--browser firefox`` is untouched;
-- ``haven_live_server``: your app (from a ``haven_app`` fixture you define)
-  served on a free port in a thread, or a running site given with
-  ``--haven-base-url``; Playwright's ``base_url`` points at it;
 - a watcher on every ``page`` so :func:`assert_no_csp_violations` and
-  :func:`assert_no_console_errors` can report what happened.
+  :func:`assert_no_console_errors` can report what happened;
+- ``haven_exit_stub``, the quick exit's page answered locally;
+- the markers ``haven_allow_console_errors`` (alias ``allow_console_errors``),
+  registered so ``--strict-markers`` accepts them;
+- ``--haven-timeout`` for how long page objects look for their component,
+  and ``--haven-check-page`` to check every page for console errors and CSP
+  violations after each test.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from ._support import settings
+from .helpers import ExitStub
+from .pages import DEFAULT_EXIT_URL
+
+ALLOW_MARKERS = ("haven_allow_console_errors", "allow_console_errors")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,8 +39,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--haven-base-url",
         default=None,
-        help="test a running site at this URL instead of starting the haven_app fixture",
+        help="alias of --base-url: test the running site at this URL instead of haven_app",
     )
+    group.addoption(
+        "--haven-timeout",
+        type=float,
+        default=None,
+        help="ms a page object looks for its component before failing (default 2000)",
+    )
+    group.addoption(
+        "--haven-check-page",
+        action="store_true",
+        default=None,
+        help="after each test that used `page`, fail on console errors and CSP violations",
+    )
+    parser.addini("haven_timeout", "ms a page object looks for its component (default 2000)")
+    parser.addini(
+        "haven_check_page",
+        "check every page for console errors and CSP violations after each test",
+        type="bool",
+        default=False,
+    )
+    parser.addini("haven_exit_url", "the quick exit URL haven_exit_stub answers")
 
 
 class LiveServer:
@@ -55,6 +89,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not config.pluginmanager.is_registered(late_fixtures):
         config.pluginmanager.register(late_fixtures, "flask_haven_late_fixtures")
+    for name in ALLOW_MARKERS:
+        config.addinivalue_line(
+            "markers",
+            f"{name}(*patterns): console errors matching any regex in patterns (all, if none "
+            "given) are expected; assert_no_console_errors leaves them out",
+        )
+    timeout = config.getoption("haven_timeout") or config.getini("haven_timeout")
+    if timeout:
+        settings.presence_timeout = float(timeout)
 
 
 @pytest.fixture(scope="session")
@@ -74,22 +117,93 @@ def haven_live_server(haven_app: Any) -> Iterator[LiveServer | None]:
     server.stop()
 
 
+def given_base_url(config: pytest.Config) -> str | None:
+    """The URL given on the command line: ``--base-url`` (or ``PYTEST_BASE_URL``),
+    else ``--haven-base-url``."""
+    for option in ("base_url", "haven_base_url"):
+        value = config.getoption(option, None)
+        if value:
+            return str(value).rstrip("/")
+    return None
+
+
 @pytest.fixture(scope="session")
 def haven_base_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str | None:
-    """Where the site under test is: ``--haven-base-url``, else the live server."""
-    given = pytestconfig.getoption("--haven-base-url")
+    """Where the site under test is.
+
+    In order: ``--base-url`` (pytest-playwright's option), ``--haven-base-url``,
+    the ``haven_app`` live server, the ``base_url`` ini value. A URL given on
+    the command line wins over ``haven_app``, which is then never started,
+    so a CI job aimed at staging really tests staging.
+    """
+    given = given_base_url(pytestconfig)
     if given:
-        return str(given).rstrip("/")
+        return given
     server = request.getfixturevalue("haven_live_server")
-    return server.url if server else None
+    if server:
+        return str(server.url)
+    configured = pytestconfig.getini("base_url") if _has_ini(pytestconfig, "base_url") else None
+    return str(configured).rstrip("/") if configured else None
+
+
+def _has_ini(config: pytest.Config, name: str) -> bool:
+    try:
+        config.getini(name)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def haven_exit_url(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> str:
+    """The quick exit's URL: the ``haven_exit_url`` ini value, else ``haven_app``'s
+    ``HAVEN_QUICK_EXIT_URL``, else the library's default."""
+    configured = pytestconfig.getini("haven_exit_url")
+    if configured:
+        return str(configured)
+    app = request.getfixturevalue("haven_app")
+    if app is not None:
+        return str(app.config.get("HAVEN_QUICK_EXIT_URL") or DEFAULT_EXIT_URL)
+    return DEFAULT_EXIT_URL
+
+
+@pytest.fixture
+def haven_exit_stub(context: Any, haven_exit_url: str) -> ExitStub:
+    """Answer the quick exit's URL with a local stub page in this test's context,
+    so a quick exit test never reaches a third party's site."""
+    return ExitStub(haven_exit_url).install(context)
 
 
 @pytest.fixture(autouse=True)
-def _haven_watch_page(request: pytest.FixtureRequest) -> None:
+def _haven_test_output(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Point assertions' evidence (the axe JSON) at this test's output folder."""
+    try:
+        settings.output_dir = Path(request.getfixturevalue("output_path"))
+    except pytest.FixtureLookupError:
+        settings.output_dir = None
+    yield
+    settings.output_dir = None
+
+
+@pytest.fixture(autouse=True)
+def _haven_watch_page(request: pytest.FixtureRequest) -> Iterator[None]:
     """Attach the console/CSP watcher to every test that uses ``page``."""
     if "page" not in request.fixturenames:
+        yield
         return
-    from .watch import watch_context
+    from .assertions import assert_no_console_errors, assert_no_csp_violations
+    from .watch import PageWatch, watch_context
 
     page = request.getfixturevalue("page")
-    watch_context(page.context)
+    site = request.getfixturevalue("haven_base_url")
+    watch_context(page.context, site=site)
+    watch = PageWatch.of(page)
+    for name in ALLOW_MARKERS:
+        for marker in request.node.iter_markers(name):
+            patterns = marker.args or (".*",)
+            watch.allowed_errors += [re.compile(p) for p in patterns]
+    yield
+    config = request.config
+    if config.getoption("haven_check_page") or config.getini("haven_check_page"):
+        assert_no_csp_violations(page)
+        assert_no_console_errors(page)

@@ -1,4 +1,5 @@
-"""The demo pages every sweep visits: site pages, gallery pages and every example preview.
+"""The demo pages every sweep visits (the suite's page list, not page objects:
+those are flask_haven.testing.pages): site pages, gallery pages and every example preview.
 
 One list, so the security-header test, the HTML validator, the accessibility
 sweep and the keyboard/reflow sweep all cover the same ground; a new YAML

@@ -1,0 +1,85 @@
+"""The QA toolkit's rules without a browser: CSP strictness, browser finding, base URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from flask_haven.security import DEFAULT_CSP
+from flask_haven.testing import browser
+from flask_haven.testing.csp import strict_csp_problems
+from flask_haven.testing.plugin import given_base_url
+
+
+def test_the_library_policy_is_strict() -> None:
+    assert strict_csp_problems(DEFAULT_CSP) == []
+
+
+def test_no_policy_is_a_problem_naming_the_page() -> None:
+    assert strict_csp_problems(None, where="http://x/") == [
+        "no Content-Security-Policy header on http://x/: the browser enforces nothing "
+        "(a Content-Security-Policy-Report-Only header does not count)"
+    ]
+
+
+def test_unsafe_inline_with_a_nonce_is_ignored_as_browsers_do() -> None:
+    policy = (
+        "script-src 'nonce-abc' 'unsafe-inline'; style-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+    assert strict_csp_problems(policy) == []
+    assert strict_csp_problems(policy.replace("'nonce-abc' ", "") + "; default-src *") == [
+        "script-src allows 'unsafe-inline': script-src 'unsafe-inline'"
+    ]
+
+
+def test_a_wrong_haven_chromium_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAVEN_CHROMIUM", "/nowhere/chromium")
+    with pytest.raises(browser.ChromiumNotFound, match=r"^HAVEN_CHROMIUM is set to '/nowhere"):
+        browser.chromium_launch_args({}, "chromium")
+
+
+def test_the_chromium_channel_keeps_the_system_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HAVEN_CHROMIUM", raising=False)
+    monkeypatch.setattr(browser, "_playwright_chromium", lambda playwright=None: None)
+    monkeypatch.setattr(browser, "_system_chromium", lambda: "/usr/bin/chromium")
+    args = browser.chromium_launch_args({"channel": "chromium", "headless": True}, "chromium")
+    assert args["executable_path"] == "/usr/bin/chromium"
+    assert "channel" not in args and args["headless"] is True
+    # A channel naming an installed browser, and other browsers, are left alone.
+    assert browser.chromium_launch_args({"channel": "chrome"}, "chromium") == {"channel": "chrome"}
+    assert browser.chromium_launch_args({}, "firefox") == {}
+
+
+class FakeConfig:
+    def __init__(self, **options: str | None) -> None:
+        self.options = options
+
+    def getoption(self, name: str, default: object = None) -> object:
+        return self.options.get(name, default)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            {"base_url": "http://staging.example/", "haven_base_url": "http://x"},
+            "http://staging.example",
+        ),
+        ({"haven_base_url": "http://alias.example/"}, "http://alias.example"),
+        ({}, None),  # then the haven_app live server
+    ],
+)
+def test_a_url_on_the_command_line_wins_over_haven_app(
+    options: dict[str, str], expected: str | None
+) -> None:
+    # The end-to-end proof is tests/qa/test_qa_toolkit.py: the project defines
+    # haven_app, and with --base-url every message names the static site.
+    assert given_base_url(FakeConfig(**options)) == expected  # type: ignore[arg-type]
+
+
+def test_the_audit_needs_a_url() -> None:
+    from flask_haven.testing import audit
+
+    with pytest.raises(SystemExit) as exit_:
+        audit.main([])
+    assert exit_.value.code == 2
