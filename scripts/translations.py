@@ -80,6 +80,7 @@ def _messages(catalog: Catalog) -> dict[object, object]:
     Compared instead of the ``.mo`` bytes, which differ from one Babel release
     to the next for the same messages (a newcomer's fresh install would fail).
     """
+
     def plain(value: object) -> object:
         # A plural message is a tuple in a .po and a list when read from a .mo.
         return tuple(value) if isinstance(value, list | tuple) else value
