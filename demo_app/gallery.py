@@ -28,7 +28,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     make_response,
     render_template,
@@ -40,6 +39,7 @@ from markupsafe import Markup, escape
 from flask_haven.assets import CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
 from flask_haven.security import DEFAULT_CSP
+from flask_haven.state import current_state
 from flask_haven.states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
@@ -194,7 +194,7 @@ _AUTOFOCUS = re.compile(r"(<[^<>]*?)\sautofocus(?=[\s>])")
 def _frameable(body: str) -> Response:
     """A preview response that this site's own gallery pages may frame."""
     response = make_response(body)
-    csp = current_app.config["HAVEN_CSP"] or DEFAULT_CSP
+    csp = current_state().settings.csp or DEFAULT_CSP
     response.headers["Content-Security-Policy"] = csp.replace(
         "frame-ancestors 'none'", "frame-ancestors 'self'"
     )

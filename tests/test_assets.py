@@ -87,9 +87,9 @@ def test_auto_build_follows_debug(tmp_path: Path) -> None:
     from demo_app import create_app
 
     app: Flask = create_app({"INSTANCE_PATH": tmp_path, "DEBUG": True})
-    assert app.extensions["haven_assets"].auto_build is True
+    assert app.extensions["haven"].assets.auto_build is True
     app = create_app({"INSTANCE_PATH": tmp_path})
-    assert app.extensions["haven_assets"].auto_build is False
+    assert app.extensions["haven"].assets.auto_build is False
 
 
 def test_gzip_sizes_within_budget() -> None:
@@ -112,5 +112,5 @@ def test_one_extension_serves_apps_with_their_own_asset_settings() -> None:
     debug_app.debug = True
     haven.init_app(debug_app)
     haven.init_app(production_app)
-    assert debug_app.extensions["haven_assets"].auto_build is True
-    assert production_app.extensions["haven_assets"].auto_build is False
+    assert debug_app.extensions["haven"].assets.auto_build is True
+    assert production_app.extensions["haven"].assets.auto_build is False
