@@ -13,7 +13,7 @@ Previews take ``?theme=<name>`` (one of :data:`THEMES`), ``?lang=`` (one of
 :data:`LANGUAGES`), ``?dir=`` (one of :data:`DIRECTIONS`) and the full-page
 preview ``?js=off``; the gallery pages carry them into every preview they
 frame or link. An example's ``state:`` is set up server-side through
-:mod:`flask_haven.states`, so no designer has to fiddle with cookies.
+:mod:`demo_app.states`, so no designer has to fiddle with cookies.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    g,
     make_response,
     render_template,
     request,
@@ -40,7 +39,8 @@ from flask_haven.assets import CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
 from flask_haven.security import DEFAULT_CSP
 from flask_haven.state import current_state
-from flask_haven.states import State, apply_state, find_state
+
+from .states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
 
@@ -307,9 +307,6 @@ def full_page_preview() -> Response:
     """The news page (``/``) itself, frameable, in a theme, a language and a text
     direction, optionally without JavaScript."""
     switches = _switches(js=True)
-    # Read by the layout: it leaves the flask-haven script out, so the page is
-    # exactly what a browser with JavaScript off gets.
-    g.haven_without_js = switches.js_off
     return _frameable(
         render_template("gallery/full-page-preview.html", theme=switches.theme, switches=switches)
     )

@@ -19,7 +19,6 @@ from flask import render_template_string
 from markupsafe import Markup
 
 from .assets import COMPONENTS_DIR
-from .states import register_state as register_state
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -86,7 +85,7 @@ class Component:
         """Render ``example`` through the macro, in the current app context.
 
         ``context`` adds template variables, such as those of the example's
-        state (see :func:`flask_haven.states.apply_state`).
+        state (the demo gallery sets them up in ``demo_app.states``).
         """
         # Safe: the template is our macro call, and the macro escapes its params.
         return Markup(render_template_string(self.macro_call(example), **context))  # noqa: S704
