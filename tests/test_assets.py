@@ -36,6 +36,12 @@ def test_bundles_contain_every_component_source() -> None:
     assert any(p.name == "quick-exit.css" for p in css)
 
 
+def test_bundle_order_names_every_component_once() -> None:
+    folders = {p.name for p in assets.COMPONENTS_DIR.iterdir() if p.is_dir()}
+    assert sorted(assets.BUNDLE_ORDER) == sorted(folders)
+    assert len(set(assets.BUNDLE_ORDER)) == len(assets.BUNDLE_ORDER)
+
+
 def test_build_removes_old_hashed_files(tmp_path: Path) -> None:
     (tmp_path / "haven.deadbeef.js").write_text("old")
     assets.build(tmp_path)
