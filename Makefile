@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run browser test lint typecheck unit e2e assets translations benchmark clean
+.PHONY: install run browser test lint typecheck unit e2e assets translations fixtures benchmark clean
 
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) and installing flask-haven with its dev tools"
@@ -44,6 +44,13 @@ assets: $(STAMP)
 # .po, compile the .mo files. A test fails when this would change anything.
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
+
+# Rewrite the fixtures from the components' YAML examples after an intended
+# change: expected HTML, the docs' parameter tables, then (in a browser) the
+# accessibility trees. Tests fail when any of them drifts; review the diff.
+fixtures: $(STAMP) browser
+	$(BIN)/python -m tests.example_fixtures
+	HAVEN_UPDATE_FIXTURES=1 $(BIN)/pytest -q -p no:randomly tests/e2e/test_aria_snapshots.py
 
 benchmark: $(STAMP) browser
 	$(BIN)/python -m benchmarks

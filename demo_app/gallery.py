@@ -227,7 +227,7 @@ def component(name: str) -> str:
     component = _component_or_404(name)
     switches = _switches()
     views = []
-    for example in component.examples:
+    for example in component.visible_examples:
         with apply_state(example.state, component.name, missing_ok=True) as context:
             html = component.html_source(example, **context)
         state = find_state(example.state, component.name) if example.state else None
