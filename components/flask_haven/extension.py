@@ -94,9 +94,15 @@ class Haven:
         if type(app.session_interface) is SecureCookieSessionInterface:
             app.session_interface = _SecureOnHttpsSessionInterface()
 
-        # The one parse step: every HAVEN_* setting is checked here, at start-up.
+        state = self._build_state(app)
+        app.extensions[EXTENSION_KEY] = state
+        self._register(app, state)
+
+    def _build_state(self, app: Flask) -> HavenState:
+        """The one parse step (every HAVEN_* setting is checked here, at start-up),
+        and the services built from the settings."""
         settings = parse_settings(app.config, debug=app.debug)
-        state = HavenState(
+        return HavenState(
             settings=settings,
             extension=self,
             # Per app, not on this object: one Haven() may serve several apps
@@ -111,8 +117,10 @@ class Haven:
             consent=ConsentManager(settings.consent),
             rate_limit_store=settings.feedback.rate_limit_store or MemoryRateLimitStore(),
         )
-        app.extensions[EXTENSION_KEY] = state
 
+    def _register(self, app: Flask, state: HavenState) -> None:
+        """Routes, template globals and hooks, in the order a request meets them."""
+        settings = state.settings
         prefix = settings.url_prefix
         blueprint = _HavenBlueprint("haven", __name__, url_prefix=prefix)
         blueprint.add_url_rule("/static/<path:filename>", "static", _send_static)

@@ -206,7 +206,8 @@ def _consent(
     )
 
 
-def _feedback(values: Mapping[str, Any]) -> FeedbackSettings:
+def _phase_banner(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The phase and where its banner links, checked (the texts too)."""
     phase = values["HAVEN_PHASE"]
     if phase is not None and phase not in PHASES:
         raise HavenConfigError(f"HAVEN_PHASE must be 'alpha', 'beta' or None; got {phase!r}.")
@@ -218,6 +219,11 @@ def _feedback(values: Mapping[str, Any]) -> FeedbackSettings:
             f"HAVEN_FEEDBACK_URL must be a path starting with '/', an https URL, or None; "
             f"got {url!r}."
         )
+    return phase, url
+
+
+def _feedback(values: Mapping[str, Any]) -> FeedbackSettings:
+    phase, url = _phase_banner(values)
     max_length = values["HAVEN_FEEDBACK_MAX_LENGTH"]
     if not _whole(max_length, minimum=1):
         raise HavenConfigError(

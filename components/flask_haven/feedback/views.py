@@ -35,7 +35,14 @@ from ..security import NO_STORE
 from ..state import current_state
 from .settings import Question
 from .store import run_sinks, save_feedback
-from .validation import HONEYPOT_FIELD, MAX_RETURN_TO, RETURN_FIELD, TEXT_FIELD, validate_submission
+from .validation import (
+    HONEYPOT_FIELD,
+    MAX_RETURN_TO,
+    RETURN_FIELD,
+    TEXT_FIELD,
+    Submission,
+    validate_submission,
+)
 
 log = logging.getLogger("flask_haven.feedback")
 
@@ -228,36 +235,38 @@ def _client_key() -> str:
 
 
 def _form_view(template: str) -> Response:
-    state = current_state()
-    settings = state.settings.feedback
-    questions = settings.questions
-    max_length = settings.max_length
+    """GET shows the form; POST reads, checks, limits, stores, then redirects."""
+    settings = current_state().settings.feedback
     if request.method == "GET":
         return _render_form(
-            template, questions, return_to=_return_path(request.args.get(RETURN_FIELD))
+            template, settings.questions, return_to=_return_path(request.args.get(RETURN_FIELD))
         )
-
     # Our own limit, unless the site has set a stricter one for the whole app.
     site_limit = current_app.config.get("MAX_CONTENT_LENGTH")
     limit = settings.max_request_bytes
     request.max_content_length = min(limit, site_limit) if site_limit else limit
     try:
-        form = _first_values(questions)
+        form = _first_values(settings.questions)
     except RequestEntityTooLarge:
+        too_large = gettext(TOO_LARGE, max_length=format_number(settings.max_length))
         return _render_form(
-            template,
-            questions,
-            status=413,
-            errors={TEXT_FIELD: gettext(TOO_LARGE, max_length=format_number(max_length))},
+            template, settings.questions, status=413, errors={TEXT_FIELD: too_large}
         )
+    return _handle_post(
+        template, form, validate_submission(form, settings.questions, settings.max_length)
+    )
 
-    submission = validate_submission(form, questions, max_length)
+
+def _handle_post(template: str, form: dict[str, str], submission: Submission) -> Response:
+    """The checks a read post goes through, in order, and storing it."""
+    state = current_state()
+    settings = state.settings.feedback
 
     def rerender(status: int, **extra: Any) -> Response:
         """The form again, with everything the person entered kept."""
         return _render_form(
             template,
-            questions,
+            settings.questions,
             status=status,
             text=submission.text,
             answers=submission.answers,
@@ -271,20 +280,16 @@ def _form_view(template: str) -> Response:
         response = rerender(429, notice={"title": gettext(NOT_SENT), "text": text})
         response.headers["Retry-After"] = str(int(rate.window))
         return response
-
     if not csrf_is_valid():
         # The re-rendered form carries a fresh token; a real problem with the
         # text says more than "timed out", so it wins.
         return rerender(400, errors={TEXT_FIELD: gettext(TIMED_OUT), **submission.errors})
-
     if form[HONEYPOT_FIELD]:
         # Only bots fill the hidden field. Pretend it worked so they learn nothing.
         log.info("feedback honeypot filled; nothing stored")
         return _thanks_redirect(submission.return_to)
-
     if not submission.is_valid:
         return rerender(400, errors=submission.errors)
-
     try:
         stored = save_feedback(
             get_engine(), submission.text, submission.answers, submission.return_to
