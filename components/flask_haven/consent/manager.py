@@ -263,10 +263,10 @@ class ConsentAPI:
         )
         category_attr = f' data-haven-consent="{escape(category)}"'
         if self.allows(category):
-            return Markup(f'<script src="{escape(src)}" defer{category_attr}{extra}></script>')  # noqa: S704
-        return Markup(  # noqa: S704  (every part above is escaped)
-            f'<script type="text/plain" data-src="{escape(src)}"{category_attr}{extra}></script>'
-        )
+            source = f'src="{escape(src)}" defer'
+        else:
+            source = f'type="text/plain" data-src="{escape(src)}"'
+        return Markup(f"<script {source}{category_attr}{extra}></script>")  # noqa: S704  (escaped)
 
 
 consent = ConsentAPI()
