@@ -16,7 +16,7 @@ LATEST := .venv-latest
 # Shown at the end of every run, so the cost of each new test stays visible.
 PYTEST_ARGS ?= --durations=25
 
-.PHONY: install run browser test test-latest lock lint typecheck unit e2e assets translations benchmark clean
+.PHONY: install run browser test test-latest lock lint typecheck unit e2e assets translations fixtures benchmark clean
 
 $(BIN)/python:
 	@echo "setup: creating the virtual environment $(VENV) with $(PYTHON)"
@@ -92,6 +92,13 @@ assets: $(DEV_STAMP)
 # .po, compile the .mo files. A test fails when this would change anything.
 translations: $(DEV_STAMP)
 	$(BIN)/python scripts/translations.py
+
+# Rewrite the fixtures from the components' YAML examples after an intended
+# change: expected HTML, the docs' parameter tables, then (in a browser) the
+# accessibility trees. Tests fail when any of them drifts; review the diff.
+fixtures: $(DEV_STAMP) browser
+	$(BIN)/python -m tests.example_fixtures
+	HAVEN_UPDATE_FIXTURES=1 $(BIN)/pytest -q -p no:randomly tests/e2e/test_aria_snapshots.py
 
 benchmark: $(DEV_STAMP) browser
 	$(BIN)/python -m benchmarks

@@ -102,9 +102,9 @@ def run_server(
 
 
 def _state(name: str | None, component: str) -> Any:
-    """The example's state (``flask_haven.states``), where this checkout has states."""
+    """The example's state (``demo_app.states``), where this checkout has states."""
     try:
-        from flask_haven.states import apply_state
+        from demo_app.states import apply_state
     except ImportError:
         return contextlib.nullcontext({})
     return apply_state(name, component, missing_ok=True)

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 from flask import (
     Flask,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -33,6 +32,7 @@ from flask_haven import Haven
 from flask_haven.consent import cookie_settings_view
 from flask_haven.feedback import create_feedback_blueprint
 from flask_haven.i18n import page_language_tag
+from flask_haven.state import current_state
 
 from .gallery import LANGUAGES, gallery
 
@@ -164,7 +164,7 @@ def _demo_locale() -> str | None:
 
 def app_languages() -> tuple[str, ...]:
     """The languages the demo is published in."""
-    return tuple(current_app.config["HAVEN_LANGUAGES"])
+    return current_state().settings.languages
 
 
 def choose_language(code: str) -> Response:

@@ -13,7 +13,7 @@ Previews take ``?theme=<name>`` (one of :data:`THEMES`), ``?lang=`` (one of
 :data:`LANGUAGES`), ``?dir=`` (one of :data:`DIRECTIONS`) and the full-page
 preview ``?js=off``; the gallery pages carry them into every preview they
 frame or link. An example's ``state:`` is set up server-side through
-:mod:`flask_haven.states`, so no designer has to fiddle with cookies.
+:mod:`demo_app.states`, so no designer has to fiddle with cookies.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
-    g,
     make_response,
     render_template,
     request,
@@ -40,7 +38,9 @@ from markupsafe import Markup, escape
 from flask_haven.assets import CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
 from flask_haven.security import DEFAULT_CSP
-from flask_haven.states import State, apply_state, find_state
+from flask_haven.state import current_state
+
+from .states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
 
@@ -194,7 +194,7 @@ _AUTOFOCUS = re.compile(r"(<[^<>]*?)\sautofocus(?=[\s>])")
 def _frameable(body: str) -> Response:
     """A preview response that this site's own gallery pages may frame."""
     response = make_response(body)
-    csp = current_app.config["HAVEN_CSP"] or DEFAULT_CSP
+    csp = current_state().settings.csp or DEFAULT_CSP
     response.headers["Content-Security-Policy"] = csp.replace(
         "frame-ancestors 'none'", "frame-ancestors 'self'"
     )
@@ -227,7 +227,7 @@ def component(name: str) -> str:
     component = _component_or_404(name)
     switches = _switches()
     views = []
-    for example in component.examples:
+    for example in component.visible_examples:
         with apply_state(example.state, component.name, missing_ok=True) as context:
             html = component.html_source(example, **context)
         state = find_state(example.state, component.name) if example.state else None
@@ -307,9 +307,6 @@ def full_page_preview() -> Response:
     """The news page (``/``) itself, frameable, in a theme, a language and a text
     direction, optionally without JavaScript."""
     switches = _switches(js=True)
-    # Read by the layout: it leaves the flask-haven script out, so the page is
-    # exactly what a browser with JavaScript off gets.
-    g.haven_without_js = switches.js_off
     return _frameable(
         render_template("gallery/full-page-preview.html", theme=switches.theme, switches=switches)
     )

@@ -53,6 +53,12 @@ def test_bundles_contain_every_component_source() -> None:
     assert any(p.name == "quick-exit.css" for p in css)
 
 
+def test_bundle_order_names_every_component_once() -> None:
+    folders = {p.name for p in assets.COMPONENTS_DIR.iterdir() if p.is_dir()}
+    assert sorted(assets.BUNDLE_ORDER) == sorted(folders)
+    assert len(set(assets.BUNDLE_ORDER)) == len(assets.BUNDLE_ORDER)
+
+
 def test_build_removes_old_hashed_files(tmp_path: Path) -> None:
     (tmp_path / "haven.deadbeef.js").write_text("old")
     assets.build(tmp_path)
@@ -104,9 +110,9 @@ def test_auto_build_follows_debug(tmp_path: Path) -> None:
     from demo_app import create_app
 
     app: Flask = create_app({"INSTANCE_PATH": tmp_path, "DEBUG": True})
-    assert app.extensions["haven_assets"].auto_build is True
+    assert app.extensions["haven"].assets.auto_build is True
     app = create_app({"INSTANCE_PATH": tmp_path})
-    assert app.extensions["haven_assets"].auto_build is False
+    assert app.extensions["haven"].assets.auto_build is False
 
 
 def test_gzip_sizes_within_budget() -> None:
@@ -129,5 +135,5 @@ def test_one_extension_serves_apps_with_their_own_asset_settings() -> None:
     debug_app.debug = True
     haven.init_app(debug_app)
     haven.init_app(production_app)
-    assert debug_app.extensions["haven_assets"].auto_build is True
-    assert production_app.extensions["haven_assets"].auto_build is False
+    assert debug_app.extensions["haven"].assets.auto_build is True
+    assert production_app.extensions["haven"].assets.auto_build is False

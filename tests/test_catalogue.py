@@ -13,6 +13,8 @@ from flask_haven.catalogue import Component, Example, load_components
 from .conftest import parse
 
 EXAMPLES = [(c, ex) for c in load_components() for ex in c.examples]
+VISIBLE = [(c, ex) for c in load_components() for ex in c.visible_examples]
+HIDDEN = [(c, ex) for c in load_components() for ex in c.examples if ex.hidden]
 
 
 def example_id(value: Any) -> str:
@@ -33,7 +35,7 @@ def test_example_renders(app: Flask, component: Component, example: Example) -> 
     assert parse(html).find(True) is not None, "renders nothing"
 
 
-@pytest.mark.parametrize(("component", "example"), EXAMPLES, ids=example_id)
+@pytest.mark.parametrize(("component", "example"), VISIBLE, ids=example_id)
 def test_gallery_shows_example_with_code(
     client: Any, component: Component, example: Example
 ) -> None:
@@ -42,6 +44,15 @@ def test_gallery_shows_example_with_code(
     assert frame is not None and frame.get("title")
     codes = [code.get_text() for code in page.select("pre code")]
     assert any(component.macro_name in code for code in codes)
+
+
+def test_hidden_examples_are_rendered_but_not_shown(client: Any) -> None:
+    assert HIDDEN, "at least one hidden, test-only example exists"
+    for component, example in HIDDEN:
+        page = client.get(f"/components/{component.name}/").data.decode()
+        assert f"/{example.name}/preview" not in page
+        # Still reachable by URL, for the sweeps and the fixtures.
+        assert client.get(f"/components/{component.name}/{example.name}/preview").status_code == 200
 
 
 def test_gallery_index_lists_every_component(client: Any) -> None:

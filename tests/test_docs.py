@@ -34,7 +34,7 @@ import pytest
 import yaml
 from flask import Flask, render_template_string
 
-from flask_haven import states
+from demo_app import states
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

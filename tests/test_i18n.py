@@ -201,7 +201,7 @@ def _site_texts(app: Flask) -> set[str]:
 
     collect(app.config["HAVEN_SERVICE_NAME"])
     collect(app.config["HAVEN_FEEDBACK_QUESTIONS"])
-    collect(app.extensions["haven_consent"].policy)
+    collect(app.extensions["haven"].settings.consent.policy)
     for component in load_components():
         for example in component.examples:
             collect(example.params)

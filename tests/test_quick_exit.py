@@ -168,7 +168,7 @@ class TestNoStore:
 
     def test_bundles_stay_cacheable(self, client: Any, app: Flask) -> None:
         with app.test_request_context():
-            url = app.extensions["haven"].asset_url("js")
+            url = app.extensions["haven"].extension.asset_url("js")
         response = client.get(url)
         assert "no-store" not in response.headers["Cache-Control"]
         response.close()
@@ -176,7 +176,7 @@ class TestNoStore:
 
 def test_no_store_decorator_protects_one_view(tmp_path: Any) -> None:
     app = create_app({"INSTANCE_PATH": tmp_path})
-    haven = app.extensions["haven"]
+    haven = app.extensions["haven"].extension
 
     @app.route("/sensitive")
     @haven.no_store

@@ -33,19 +33,36 @@ CORE_DIR = PACKAGE_DIR / "core"
 DIST_DIR = PACKAGE_DIR / "static" / "dist"
 MANIFEST_NAME = "manifest.json"
 
+# The components in bundle order, written down rather than left to A-Z. The
+# quick exit comes first: it is the one that must start even if a later file
+# is broken. Then the providers before their users: error-notice gives
+# ``haven.showError``, cookie-banner ``haven.consent`` (cookie-settings uses
+# both). Each module also names what it needs (``haven.register(...,
+# {requires: [...]})``), so a missing provider is reported, not silent.
+# A test fails when a component folder is missing from this list.
+BUNDLE_ORDER = (
+    "quick-exit",
+    "error-notice",
+    "cookie-banner",
+    "cookie-settings",
+    "error-summary",
+    "feedback-form",
+    "phase-banner",
+)
+
 # Output names; ``%(version)s`` becomes a hash of the bundle's content.
 BUNDLE_OUTPUTS = {"js": "haven.%(version)s.js", "css": "haven.%(version)s.css"}
 
 
 def source_files(kind: str) -> list[Path]:
-    """The sources of one bundle, in load order: core first, then components A-Z.
+    """The sources of one bundle, in load order: core first, then :data:`BUNDLE_ORDER`.
 
     ``kind`` is ``"js"`` or ``"css"``. Core comes first because it defines
     ``initAll`` and the theme's custom properties that components build on.
     """
     files = sorted(CORE_DIR.glob(f"*.{kind}"))
-    for folder in sorted(p for p in COMPONENTS_DIR.iterdir() if p.is_dir()):
-        candidate = folder / f"{folder.name}.{kind}"
+    for name in BUNDLE_ORDER:
+        candidate = COMPONENTS_DIR / name / f"{name}.{kind}"
         if candidate.exists():
             files.append(candidate)
     return files

@@ -19,7 +19,6 @@ from flask import render_template_string
 from markupsafe import Markup
 
 from .assets import COMPONENTS_DIR
-from .states import register_state as register_state
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -39,8 +38,9 @@ class Example:
     """A named set of macro params, previewed in the gallery and tested.
 
     ``state`` names a server-side state the example needs (for example a
-    cookie banner after acceptance); ``context`` holds extra template
-    variables, and ``caller`` is block content passed to the macro.
+    cookie banner after acceptance); ``caller`` is block content passed to
+    the macro. A ``hidden`` example is for the tests only: rendered into the
+    fixtures and the sweeps, never listed in the gallery.
     """
 
     name: str
@@ -48,6 +48,7 @@ class Example:
     params: dict[str, Any]
     caller: str | None = None
     state: str | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ class Component:
     def __post_init__(self) -> None:
         object.__setattr__(self, "macro_template", f"haven/{self.name}/macro.html")
         object.__setattr__(self, "macro_name", "haven_" + self.name.replace("-", "_"))
+
+    @property
+    def visible_examples(self) -> tuple[Example, ...]:
+        """The examples the gallery shows (all but the hidden, test-only ones)."""
+        return tuple(ex for ex in self.examples if not ex.hidden)
 
     def example(self, name: str) -> Example | None:
         """The example called ``name``, or ``None``."""
@@ -86,7 +92,7 @@ class Component:
         """Render ``example`` through the macro, in the current app context.
 
         ``context`` adds template variables, such as those of the example's
-        state (see :func:`flask_haven.states.apply_state`).
+        state (the demo gallery sets them up in ``demo_app.states``).
         """
         # Safe: the template is our macro call, and the macro escapes its params.
         return Markup(render_template_string(self.macro_call(example), **context))  # noqa: S704
@@ -133,6 +139,7 @@ def _load_one(name: str) -> Component:
                 params=ex.get("params") or {},
                 caller=ex.get("caller"),
                 state=ex.get("state"),
+                hidden=bool(ex.get("hidden", False)),
             )
             for ex in data["examples"]
         )

@@ -8,7 +8,6 @@ tables on :data:`metadata`; :func:`init_db` creates what is missing.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,16 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from .state import state_of
+
 metadata = MetaData()
 
 
 def database_url(app: Flask) -> str:
     """``HAVEN_DATABASE_URL``, or a SQLite file in the instance folder."""
-    url = app.config.get("HAVEN_DATABASE_URL")
+    url = state_of(app).settings.database_url
     if url:
-        return str(url)
+        return url
     path = Path(app.instance_path) / "haven.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
@@ -47,20 +48,17 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-_init_lock = threading.Lock()
-
-
 def init_db(app: Flask) -> Engine:
     """Create (once per app) the engine, and any missing tables.
 
-    Safe when the first requests arrive at once: threads wait on a lock, and
-    another process creating the same table first is not an error.
+    Safe when the first requests arrive at once: threads wait on the app's
+    lock, and another process creating the same table first is not an error.
     """
-    state = app.extensions.setdefault("haven_db", {})
-    if "engine" in state:
-        return state["engine"]  # type: ignore[no-any-return]
-    with _init_lock:
-        if "engine" not in state:
+    state = state_of(app)
+    if state.engine is not None:
+        return state.engine
+    with state.engine_lock:
+        if state.engine is None:
             engine = _make_engine(database_url(app))
             try:
                 metadata.create_all(engine)
@@ -68,10 +66,10 @@ def init_db(app: Flask) -> Engine:
                 # Another worker process created a table between our check and
                 # our CREATE; the second pass sees it and creates the rest.
                 metadata.create_all(engine)
-            state["engine"] = engine
-    return state["engine"]  # type: ignore[no-any-return]
+            state.engine = engine
+    return state.engine
 
 
 def get_engine() -> Engine:
     """The current app's engine (created on first use)."""
-    return init_db(current_app._get_current_object())  # type: ignore[attr-defined]
+    return init_db(current_app)

@@ -22,20 +22,22 @@ expects; set ``PROPAGATE_EXCEPTIONS = False`` to test the 500 page.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask import render_template as flask_render_template
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from .config import HavenConfigError
 from .i18n import N_, gettext, localize, ngettext, page_language_tag
+from .security import NO_STORE
+from .state import current_state
+
+if TYPE_CHECKING:
+    from .settings import ErrorSettings
 
 logger = logging.getLogger("flask_haven")
 
@@ -45,7 +47,6 @@ DEFAULT_NOTICE_TEXT = N_("Sorry, there was a technical problem. Please try again
 # short token of harmless characters is trusted: nothing that could break a
 # log line or the HTML.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_TRUTHY = frozenset({"1", "true", "yes", "on"})
 
 # Endpoints that keep working in maintenance mode: the health check, the
 # bundles the 503 page needs, and the quick exit, which must never stop working.
@@ -116,50 +117,20 @@ GENERIC_CLIENT_ERROR = ErrorText(
 GENERIC_SERVER_ERROR = ERROR_TEXTS[500]
 
 
-def init_errors(app: Flask) -> None:
+def init_errors(app: Flask, settings: ErrorSettings) -> None:
     """Register request ids, maintenance mode and (if switched on) the error handlers."""
-    validate(app.config)
-    if os.environ.get("HAVEN_MAINTENANCE", "").strip().lower() in _TRUTHY:
-        app.config["HAVEN_MAINTENANCE"] = True
     # First of all the app's hooks, even those registered before Haven(app):
     # during maintenance a site's own hook may need the database that is down.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_during_maintenance)
     app.after_request(_echo_request_id)
-    if app.config["HAVEN_ERROR_PAGES"]:
+    if settings.pages:
         # Registered for the class, not per code: a site's own handler for a
         # code (``@app.errorhandler(404)``) is found first and wins.
         app.register_error_handler(HTTPException, handle_http_error)
 
 
-def validate(config: Mapping[str, Any]) -> None:
-    """Raise :class:`HavenConfigError` for error and maintenance settings that cannot work."""
-    retry_after = config["HAVEN_MAINTENANCE_RETRY_AFTER"]
-    if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 1:
-        raise HavenConfigError(
-            f"HAVEN_MAINTENANCE_RETRY_AFTER must be a whole number of seconds above 0; "
-            f"got {retry_after!r}."
-        )
-    paths = config["HAVEN_MAINTENANCE_EXEMPT_PATHS"]
-    if isinstance(paths, str) or not all(
-        isinstance(path, str) and path.startswith("/") for path in paths
-    ):
-        raise HavenConfigError(
-            f"HAVEN_MAINTENANCE_EXEMPT_PATHS must be a list of paths starting with '/'; "
-            f"got {paths!r}."
-        )
-    messages = config["HAVEN_ERROR_MESSAGES"]
-    if not isinstance(messages, Mapping) or not all(
-        isinstance(code, int) and isinstance(text, Mapping) for code, text in messages.items()
-    ):
-        raise HavenConfigError(
-            "HAVEN_ERROR_MESSAGES must map status codes (int) to "
-            f'{{"title": ..., "message": ...}}; got {messages!r}.'
-        )
-    header = config["HAVEN_REQUEST_ID_HEADER"]
-    if header is not None and not (isinstance(header, str) and re.fullmatch(r"[A-Za-z-]+", header)):
-        raise HavenConfigError(
-            f"HAVEN_REQUEST_ID_HEADER must be a header name or None; got {header!r}."
-        )
+def _settings() -> ErrorSettings:
+    return current_state().settings.errors
 
 
 # -- request ids -------------------------------------------------------------
@@ -174,7 +145,7 @@ def request_id() -> str:
     existing = g.get("haven_request_id")
     if existing:
         return str(existing)
-    header = current_app.config["HAVEN_REQUEST_ID_HEADER"]
+    header = _settings().request_id_header
     given = request.headers.get(header, "") if header else ""
     if _SAFE_REQUEST_ID.match(given):
         value = given
@@ -186,7 +157,7 @@ def request_id() -> str:
 
 
 def _echo_request_id(response: Response) -> Response:
-    header = current_app.config["HAVEN_REQUEST_ID_HEADER"]
+    header = _settings().request_id_header
     if header:
         response.headers.setdefault(header, request_id())
     return response
@@ -196,21 +167,20 @@ def _echo_request_id(response: Response) -> Response:
 
 
 def _refuse_during_maintenance() -> None:
-    config = current_app.config
-    if not config["HAVEN_MAINTENANCE"]:
+    # The one setting read live: docs/errors.md promises that flipping
+    # app.config["HAVEN_MAINTENANCE"] on a running app takes effect at once.
+    if not current_app.config["HAVEN_MAINTENANCE"]:
         return
-    if (
-        request.endpoint in _ALWAYS_SERVED
-        or request.path in config["HAVEN_MAINTENANCE_EXEMPT_PATHS"]
-    ):
+    settings = _settings()
+    if request.endpoint in _ALWAYS_SERVED or request.path in settings.maintenance_exempt_paths:
         return
-    raise ServiceUnavailable(retry_after=config["HAVEN_MAINTENANCE_RETRY_AFTER"])
+    raise ServiceUnavailable(retry_after=settings.maintenance_retry_after)
 
 
 def healthz() -> Response:
     """``HAVEN_URL_PREFIX/healthz``: 200 "ok" while the app can answer, maintenance or not."""
     response = Response("ok\n", mimetype="text/plain")
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -235,7 +205,7 @@ def error_text(status: int) -> ErrorText:
     ours = ERROR_TEXTS.get(status) or (
         GENERIC_SERVER_ERROR if status >= 500 else GENERIC_CLIENT_ERROR
     )
-    theirs = current_app.config["HAVEN_ERROR_MESSAGES"].get(status) or {}
+    theirs = _settings().messages.get(status) or {}
     title = localize(theirs["title"]) if "title" in theirs else gettext(ours.title)
     message = localize(theirs["message"]) if "message" in theirs else gettext(ours.message)
     return ErrorText(title, message)
@@ -302,12 +272,12 @@ def error_response(status: int, *, retry_after: Any = None) -> Response:
             error_message=text.message,
             retry_message=retry,
             request_id=rid,
-            haven_error_layout=current_app.config["HAVEN_ERROR_LAYOUT"],
+            haven_error_layout=_settings().layout,
         )
         response = Response(html, mimetype="text/html")
     response.status_code = status
     # An error page describes one moment; caching it could show it after the fault is fixed.
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -323,7 +293,7 @@ def _bare_error_response(status: int) -> Response:
         "</main></body></html>"
     )
     response = Response(html, status=status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    current_app,
     has_request_context,
     request,
     send_from_directory,
@@ -23,11 +22,22 @@ from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest
 from .config import HavenConfigError, is_absolute_http_url
 from .consent import manager as consent_manager
 from .consent import views as consent_views
+from .consent.manager import ConsentManager
 from .csrf import csrf_token
 from .errors import healthz, init_errors
-from .feedback import init_feedback
-from .i18n import LocaleSelector, init_i18n
-from .security import apply_security_headers, no_store
+from .feedback.ratelimit import MemoryRateLimitStore
+from .feedback.views import feedback_url
+from .i18n import LocaleSelector, Translator, init_i18n
+from .security import NO_STORE, apply_security_headers, no_store
+from .settings import HavenSettings, maintenance_from_environment, parse_settings
+from .state import (
+    EXTENSION_KEY,
+    HavenState,
+    RequestState,
+    current_state,
+    request_state,
+    resolve_request_state,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -63,6 +73,7 @@ class Haven:
     """
 
     no_store = staticmethod(no_store)
+    consent = consent_manager.consent
 
     def __init__(self, app: Flask | None = None) -> None:
         self._locale_selector: LocaleSelector | None = None
@@ -70,9 +81,11 @@ class Haven:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        """Apply defaults, check them, and register routes, templates and hooks."""
+        """Check the settings, build the app's state, register routes, templates and hooks."""
         for key, default in haven_config.DEFAULTS.items():
             app.config.setdefault(key, default)
+        if maintenance_from_environment():
+            app.config["HAVEN_MAINTENANCE"] = True
         # Our forms' CSRF tokens live in Flask's session cookie, which every
         # visitor of a page with the banner gets: give it safe flags unless the
         # site chose its own (Flask's defaults are no SameSite and no Secure).
@@ -80,16 +93,36 @@ class Haven:
             app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
         if type(app.session_interface) is SecureCookieSessionInterface:
             app.session_interface = _SecureOnHttpsSessionInterface()
-        haven_config.validate(app.config)
 
-        auto_build = app.config["HAVEN_ASSETS_AUTO_BUILD"]
-        if auto_build is None:
-            auto_build = app.debug
-        # Per app, not on this object: one Haven() may serve several apps
-        # (application factory), each with its own debug setting.
-        app.extensions["haven_assets"] = AssetManifest(DIST_DIR, auto_build=bool(auto_build))
+        state = self._build_state(app)
+        app.extensions[EXTENSION_KEY] = state
+        self._register(app, state)
 
-        blueprint = _HavenBlueprint("haven", __name__, url_prefix=app.config["HAVEN_URL_PREFIX"])
+    def _build_state(self, app: Flask) -> HavenState:
+        """The one parse step (every HAVEN_* setting is checked here, at start-up),
+        and the services built from the settings."""
+        settings = parse_settings(app.config, debug=app.debug)
+        return HavenState(
+            settings=settings,
+            extension=self,
+            # Per app, not on this object: one Haven() may serve several apps
+            # (application factory), each with its own debug setting.
+            assets=AssetManifest(DIST_DIR, auto_build=settings.assets_auto_build),
+            translator=Translator(
+                settings.languages,
+                settings.locale,
+                settings.translation_directories,
+                lambda: self._locale_selector,
+            ),
+            consent=ConsentManager(settings.consent),
+            rate_limit_store=settings.feedback.rate_limit_store or MemoryRateLimitStore(),
+        )
+
+    def _register(self, app: Flask, state: HavenState) -> None:
+        """Routes, template globals and hooks, in the order a request meets them."""
+        settings = state.settings
+        prefix = settings.url_prefix
+        blueprint = _HavenBlueprint("haven", __name__, url_prefix=prefix)
         blueprint.add_url_rule("/static/<path:filename>", "static", _send_static)
         blueprint.add_url_rule(
             "/quick-exit", "quick_exit", _quick_exit_clear, methods=["GET", "POST"]
@@ -99,24 +132,26 @@ class Haven:
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
         # Translations come before anything that renders text.
-        init_i18n(app, lambda: self._locale_selector)
+        init_i18n(app, state.translator)
 
-        # Cookie consent: the per-app policy and the banner's POST route.
-        app.extensions["haven_consent"] = consent_manager.ConsentManager(app)
-        consent_views.register(app, app.config["HAVEN_URL_PREFIX"])
-        self.consent = consent_manager.consent
+        # Cookie consent: the banner's POST route, and the one place refused
+        # cookies are cleared (after each response).
+        consent_views.register(app, prefix)
+        app.after_request(state.consent.clear_refused_cookies)
         app.jinja_env.globals["haven_consent_script"] = consent_manager.consent.script
 
-        # Phase banner and feedback settings (the form is a Blueprint the site mounts).
-        init_feedback(app)
+        # The phase banner's link (the form is a Blueprint the site mounts).
+        app.jinja_env.globals["haven_feedback_url"] = feedback_url
 
         # Error pages, request ids and maintenance mode. The health check is on
         # the app, not the blueprint, so it shares the extension's prefix.
-        app.add_url_rule(f"{app.config['HAVEN_URL_PREFIX']}/healthz", "haven.healthz", healthz)
-        init_errors(app)
+        app.add_url_rule(f"{prefix}/healthz", "haven.healthz", healthz)
+        init_errors(app, settings.errors)
+        # After maintenance (which init_errors puts first): a refused request
+        # needs no consent or locale worked out.
+        app.before_request(resolve_request_state)
 
         app.after_request(apply_security_headers)
-        app.extensions["haven"] = self
 
         from .cli import haven_cli
 
@@ -135,10 +170,19 @@ class Haven:
 
     # -- used by templates -------------------------------------------------
 
+    @property
+    def settings(self) -> HavenSettings:
+        """The current app's checked settings (``haven.settings`` in templates)."""
+        return current_state().settings
+
+    @property
+    def request(self) -> RequestState:
+        """The current request's resolved state (consent, locale)."""
+        return request_state()
+
     def asset_url(self, kind: str) -> str | None:
         """URL of the current ``"js"`` or ``"css"`` bundle, or ``None`` if unbuilt."""
-        manifest: AssetManifest = current_app.extensions["haven_assets"]
-        name = manifest.filename(kind)
+        name = current_state().assets.filename(kind)
         return url_for("haven.static", filename=f"dist/{name}") if name else None
 
     def checked_exit_url(self, url: str | None = None) -> str:
@@ -148,7 +192,7 @@ class Haven:
         strand a person on the page, so it fails loudly while developing.
         """
         if not url:
-            return str(current_app.config["HAVEN_QUICK_EXIT_URL"])
+            return current_state().settings.quick_exit.url
         if not is_absolute_http_url(url):
             raise HavenConfigError(f"quick exit url must be an absolute http(s) URL; got {url!r}")
         return url
@@ -191,12 +235,13 @@ def _quick_exit_clear() -> Response:
     GET redirects to the exit page, for a plain link; POST answers 204, for the
     quick exit script, which has already started navigating away.
     """
-    if not current_app.config["HAVEN_QUICK_EXIT_ENABLED"]:
+    quick_exit = current_state().settings.quick_exit
+    if not quick_exit.enabled:
         raise NotFound()
     response = Response(status=204)
     if request.method == "GET":
         response.status_code = 303
-        response.headers["Location"] = current_app.config["HAVEN_QUICK_EXIT_URL"]
+        response.headers["Location"] = quick_exit.url
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response

@@ -38,6 +38,8 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask_babel import Babel, Domain, force_locale, get_locale
 from markupsafe import Markup, escape
 
+from .state import current_state
+
 DOMAIN = "flask_haven"
 SOURCE_LANGUAGE = "en"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -50,17 +52,23 @@ LocalText = str | Mapping[str, str]
 class Translator:
     """The ``flask_haven`` catalogues of one app, and how it picks a locale.
 
-    Kept per app in ``app.extensions["haven_i18n"]``: each app may add its own
-    translation directories (``HAVEN_TRANSLATION_DIRECTORIES``).
+    Kept per app on its :class:`~flask_haven.state.HavenState`: each app may
+    add its own translation directories (``HAVEN_TRANSLATION_DIRECTORIES``).
     """
 
-    def __init__(self, app: Flask, hook: Callable[[], LocaleSelector | None]) -> None:
+    def __init__(
+        self,
+        languages: tuple[str, ...],
+        fixed_locale: str | None,
+        translation_directories: tuple[Path, ...],
+        hook: Callable[[], LocaleSelector | None],
+    ) -> None:
         # Ours first, the site's after: a later catalogue overrides an earlier
         # one, so a site can correct or add a translation without forking.
-        directories = [TRANSLATIONS_DIR, *map(Path, app.config["HAVEN_TRANSLATION_DIRECTORIES"])]
+        directories = [TRANSLATIONS_DIR, *translation_directories]
         self.domain = Domain([str(d) for d in directories], domain=DOMAIN)
-        self.languages: tuple[str, ...] = tuple(app.config["HAVEN_LANGUAGES"])
-        self.fixed_locale: str | None = app.config["HAVEN_LOCALE"]
+        self.languages = languages
+        self.fixed_locale = fixed_locale
         # Read at each request, so a hook registered after init_app still counts.
         self.hook = hook
         self.catalogues = frozenset(
@@ -71,6 +79,11 @@ class Translator:
                 for path in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
             }
         )
+
+    def page_locale(self) -> Locale:
+        """The request's page locale (``<html lang>``), read once per request,
+        before any fragment forces another locale."""
+        return _page_locale()
 
     def select_locale(self) -> str:
         """The request's locale: the hook, then config, then ``Accept-Language``."""
@@ -101,13 +114,8 @@ class Translator:
         return SOURCE_LANGUAGE
 
 
-def init_i18n(app: Flask, hook: Callable[[], LocaleSelector | None]) -> Translator:
-    """Set up the catalogues, Flask-Babel (unless the site has it) and the template helpers.
-
-    ``hook`` returns the site's locale selector, if it registered one.
-    """
-    translator = Translator(app, hook)
-    app.extensions["haven_i18n"] = translator
+def init_i18n(app: Flask, translator: Translator) -> None:
+    """Set up Flask-Babel (unless the site has it) and the template helpers."""
     if "babel" not in app.extensions:
         # configure_jinja=False: the site's templates get no `_` it did not ask for.
         Babel(app, locale_selector=translator.select_locale, configure_jinja=False)
@@ -121,12 +129,10 @@ def init_i18n(app: Flask, hook: Callable[[], LocaleSelector | None]) -> Translat
         haven_in_locale=in_locale,
         haven_fragment_lang=fragment_lang,
     )
-    return translator
 
 
 def _translator() -> Translator:
-    translator: Translator = current_app.extensions["haven_i18n"]
-    return translator
+    return current_state().translator
 
 
 def _translations() -> Any:
@@ -136,15 +142,14 @@ def _translations() -> Any:
         return NullTranslations()
     # A page asks for a translation some twenty times: keep the catalogue of
     # the request's current locale at hand. The key is the Locale object
-    # Flask-Babel holds for the request, which force_locale replaces and then
-    # restores, so a forced fragment never reads a stale catalogue. Without
-    # that attribute (another Flask-Babel) nothing is cached.
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    # Flask-Babel's public get_locale() returns: one object per request, which
+    # force_locale replaces and then restores, so a forced fragment never
+    # reads a stale catalogue.
+    locale = get_locale() if has_request_context() else None
     cached = g.get("haven_translations")
     if locale is not None and cached is not None and cached[0] is locale:
         return cached[1]
     translations = _translator().domain.get_translations()
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
     if locale is not None:
         g.haven_translations = (locale, translations)
     return translations

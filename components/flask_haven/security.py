@@ -13,7 +13,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, current_app, make_response
+from flask import Response, make_response
+
+from .state import current_state
 
 DEFAULT_CSP = "; ".join(
     (
@@ -30,7 +32,9 @@ DEFAULT_CSP = "; ".join(
     )
 )
 
-NO_STORE = "no-store, max-age=0"
+# The one Cache-Control value for pages that must never be shown again from a
+# cache. ``no-store`` alone says it all: nothing stored means nothing to expire.
+NO_STORE = "no-store"
 
 
 def security_headers(csp: str | None) -> dict[str, str]:
@@ -48,11 +52,11 @@ def security_headers(csp: str | None) -> dict[str, str]:
 
 def apply_security_headers(response: Response) -> Response:
     """``after_request`` hook: add the strict headers the response lacks."""
-    config = current_app.config
-    if config["HAVEN_SECURITY_HEADERS"]:
-        for name, value in security_headers(config["HAVEN_CSP"]).items():
+    settings = current_state().settings
+    if settings.security_headers:
+        for name, value in security_headers(settings.csp).items():
             response.headers.setdefault(name, value)
-    if config["HAVEN_NO_STORE"] and response.mimetype == "text/html":
+    if settings.no_store and response.mimetype == "text/html":
         response.headers["Cache-Control"] = NO_STORE
     return response
 

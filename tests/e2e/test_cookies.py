@@ -33,7 +33,7 @@ TECHNICAL_PROBLEM = "Sorry, there was a technical problem. Please try again."
 
 @pytest.fixture(scope="module")
 def policy(haven_app: Flask) -> Policy:
-    policy: Policy = haven_app.extensions["haven_consent"].policy
+    policy: Policy = haven_app.extensions["haven"].settings.consent.policy
     return policy
 
 

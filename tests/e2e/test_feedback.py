@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from flask_haven.catalogue import load_components
-from flask_haven.feedback import MemoryRateLimitStore
+from flask_haven.feedback import MemoryRateLimitStore, parse_rate_limit
 from flask_haven.testing import FeedbackForm, assert_accessible
 from flask_haven.testing.watch import PageWatch
 
@@ -48,18 +49,21 @@ def _refused_posts_are_not_console_errors(request: pytest.FixtureRequest) -> Ite
 @pytest.fixture(autouse=True)
 def fresh_rate_limit(haven_app: Flask) -> Iterator[None]:
     """Each test starts with nothing counted against 127.0.0.1 (all tests share it)."""
-    state = haven_app.extensions["haven_feedback"]
-    state["rate_limit_store"] = MemoryRateLimitStore()
+    state = haven_app.extensions["haven"]
+    state.rate_limit_store = MemoryRateLimitStore()
     yield
-    state["rate_limit_store"] = MemoryRateLimitStore()
+    state.rate_limit_store = MemoryRateLimitStore()
 
 
 @pytest.fixture
 def small_rate_limit(haven_app: Flask) -> Iterator[None]:
-    before = haven_app.config["HAVEN_FEEDBACK_RATE_LIMIT"]
-    haven_app.config["HAVEN_FEEDBACK_RATE_LIMIT"] = "1/minute"
+    # Settings are parsed once at start-up: swap in a copy with a smaller limit.
+    state = haven_app.extensions["haven"]
+    before = state.settings
+    feedback = dataclasses.replace(before.feedback, rate_limit=parse_rate_limit("1/minute"))
+    state.settings = dataclasses.replace(before, feedback=feedback)
     yield
-    haven_app.config["HAVEN_FEEDBACK_RATE_LIMIT"] = before
+    state.settings = before
 
 
 def export_rows(app: Flask) -> list[dict[str, str]]:

@@ -61,7 +61,7 @@ def break_bundle(app: Flask, tmp_path: Path, fault: Callable[[Path], None]) -> P
     dist = tmp_path / "dist"
     shutil.copytree(assets.DIST_DIR, dist)
     fault(dist)
-    app.extensions["haven_assets"] = AssetManifest(dist, auto_build=False)
+    app.extensions["haven"].assets = AssetManifest(dist, auto_build=False)
     return dist
 
 

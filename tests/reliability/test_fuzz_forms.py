@@ -75,7 +75,7 @@ def consent_given(response: Any) -> set[str] | None:
 
 
 def optional_categories(app: Flask) -> set[str]:
-    return set(app.extensions["haven_consent"].policy.optional_names)
+    return set(app.extensions["haven"].settings.consent.policy.optional_names)
 
 
 @FUZZ

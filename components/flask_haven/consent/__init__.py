@@ -4,8 +4,9 @@
 request, whether a category's cookies may be used; see ``docs/cookies.md``.
 """
 
+from ..paths import safe_return_path
 from .codec import COOKIE_NAME, Consent
-from .manager import ConsentAPI, ConsentManager, allows, consent, safe_return_path
+from .manager import ConsentAPI, ConsentManager, allows, consent
 from .policy import ESSENTIAL, Category, CookieInfo, Policy, load_policy
 from .views import cookie_settings_view
 

@@ -10,31 +10,36 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from ..config import HavenConfigError
+from ..state import current_state, peek_request_state, request_state
 from . import log
 from .codec import COOKIE_NAME, Consent, decode, encode
-from .policy import Policy, load_policy
+from .policy import Policy
+
+if TYPE_CHECKING:  # settings imports the policy module: no import at run time
+    from ..settings import ConsentSettings
 
 FLASH_KEY = "haven_consent_flash"
-DAY = 86_400
-_MAX_RETURN_PATH = 2000
 
 
 @dataclass
 class RequestConsent:
-    """What the current request says: a valid recorded choice, and GPC."""
+    """What the current request says: a valid recorded choice, GPC, the banner's flash.
+
+    ``saved`` is the choice saved by this very request (the banner's or the
+    cookies page's POST), so the one clearing step knows to expire every
+    refused cookie, not only those the request carried.
+    """
 
     recorded: Consent | None
     gpc: bool
     banner_flash: str | None = None
-    banner_flash_read: bool = False
+    saved: Consent | None = None
 
     def allows(self, category: str) -> bool:
         """Essential always; an optional category only when the person allowed it."""
@@ -49,76 +54,65 @@ class RequestConsent:
 
 
 class ConsentManager:
-    """One app's policy and consent settings (see ``docs/cookies.md``)."""
+    """One app's policy and consent settings (see ``docs/cookies.md``).
 
-    def __init__(self, app: Flask) -> None:
-        value = app.config["HAVEN_CONSENT_POLICY"]
-        self.policy: Policy | None = None if value is None else load_policy(value)
-        max_age_days = app.config["HAVEN_CONSENT_MAX_AGE_DAYS"]
-        if isinstance(max_age_days, bool) or not isinstance(max_age_days, int) or max_age_days < 1:
-            raise HavenConfigError(
-                f"HAVEN_CONSENT_MAX_AGE_DAYS must be a whole number of days, 1 or more; "
-                f"got {max_age_days!r}."
+    Built by ``Haven.init_app`` from the checked settings. The consent log's
+    table is created on first use (flask_haven.db), not here: a database that
+    is down must not stop the site, quick exit and all, from starting; saving
+    a choice then fails with the error notice.
+    """
+
+    def __init__(self, settings: ConsentSettings) -> None:
+        self.settings = settings
+        self.policy: Policy | None = settings.policy
+
+    # -- reading (once per request, by the request-state resolver) -------------------
+
+    def resolve(self) -> RequestConsent:
+        """The consent state of this request: the signed cookie, GPC, and the
+        banner's one-time flash, taken from the session here, before rendering."""
+        recorded = None
+        flash = None
+        if self.policy is not None:
+            recorded = decode(
+                request.cookies.get(COOKIE_NAME),
+                self.policy,
+                current_app.config["SECRET_KEY"] or "",
+                max_age_seconds=self.settings.max_age_seconds,
             )
-        self.max_age_seconds = max_age_days * DAY
-        self.honour_gpc = bool(app.config["HAVEN_CONSENT_HONOUR_GPC"])
-        self.log_enabled = bool(app.config["HAVEN_CONSENT_LOG"])
-        self.settings_url = str(app.config["HAVEN_CONSENT_SETTINGS_URL"])
-        if self.policy is not None and not app.config.get("SECRET_KEY") and not app.testing:
-            # The cookie is signed: without a key nobody's choice could be read back.
-            raise HavenConfigError("HAVEN_CONSENT_POLICY needs the app's SECRET_KEY to be set.")
-        # The consent log's table is created on first use (flask_haven.db), not
-        # here: a database that is down must not stop the site, quick exit and
-        # all, from starting; saving a choice then fails with the error notice.
-        app.after_request(self.clear_refused_cookies)
-
-    # -- reading ---------------------------------------------------------------
-
-    def current(self) -> RequestConsent:
-        """The consent state of this request (read once, then cached on ``g``)."""
-        state: RequestConsent | None = g.get("_haven_consent")
-        if state is None:
-            recorded = None
-            if self.policy is not None:
-                recorded = decode(
-                    request.cookies.get(COOKIE_NAME),
-                    self.policy,
-                    current_app.config["SECRET_KEY"] or "",
-                    max_age_seconds=self.max_age_seconds,
-                )
-            gpc = self.honour_gpc and request.headers.get("Sec-GPC", "").strip() == "1"
-            state = RequestConsent(recorded=recorded, gpc=gpc)
-            g._haven_consent = state
-        return state
+            if FLASH_KEY in session:
+                flash = str(session.pop(FLASH_KEY))
+        gpc = self.settings.honour_gpc and request.headers.get("Sec-GPC", "").strip() == "1"
+        return RequestConsent(recorded=recorded, gpc=gpc, banner_flash=flash)
 
     # -- saving ----------------------------------------------------------------
 
     def save(self, choices: dict[str, bool], response: Response) -> Consent:
-        """Record ``choices`` on ``response``: log (if on), cookie, clearing.
+        """Record ``choices`` on ``response``: log (if on), then the consent cookie.
 
         Raises :class:`~flask_haven.consent.log.ConsentLogError` before
         touching the response when the log is on and fails, so a choice is
-        either recorded everywhere or nowhere.
+        either recorded everywhere or nowhere. Refused cookies are expired by
+        :meth:`clear_refused_cookies`, the one place that clears, after the view.
         """
         assert self.policy is not None
         choices = {name: bool(choices.get(name)) for name in self.policy.optional_names}
         now = int(time.time())
         record_id = None
-        if self.log_enabled:
+        if self.settings.log:
             record_id = log.new_record_id()
             log.record(record_id, choices, self.policy.version, now)
         consent = Consent(choices, self.policy.version, now, record_id)
         response.set_cookie(
             COOKIE_NAME,
             encode(consent, current_app.config["SECRET_KEY"] or ""),
-            max_age=self.max_age_seconds,
+            max_age=self.settings.max_age_seconds,
             path="/",
             secure=request.is_secure,
             samesite="Lax",
         )
-        self.current().recorded = consent
-        for name in self.cookies_to_clear(choices, only_present=False):
-            response.delete_cookie(name, path="/")
+        state = request_state().consent
+        state.recorded = state.saved = consent
         return consent
 
     def refused_patterns(self, choices: dict[str, bool]) -> list[str]:
@@ -146,52 +140,32 @@ class ConsentManager:
         return names
 
     def clear_refused_cookies(self, response: Response) -> Response:
-        """``after_request``: nothing of a refused category survives a page view.
+        """``after_request``, and the one place the server clears cookies.
 
-        Cookies set before the choice changed (or before a policy version
-        bump voided it), and an unusable consent cookie, are expired. Only
-        cookies the request carries are touched, so most pages add no header.
+        Nothing of a refused category survives a page view: cookies set before
+        the choice changed (or before a policy version bump voided it), and an
+        unusable consent cookie, are expired. After a save, every refused named
+        cookie is expired; otherwise only cookies the request carries are
+        touched, so most pages add no header. The browser script then clears
+        only what a server cannot reach (cookies on other paths or domains).
         """
-        if self.policy is None or not request.cookies:
+        if self.policy is None:
             return response
         if response.mimetype not in ("text/html", "application/json") and not (
             300 <= response.status_code < 400
         ):
             return response
-        state = self.current()
+        resolved = peek_request_state()
+        saved = resolved is not None and resolved.consent.saved is not None
+        if not request.cookies and not saved:
+            return response
+        state = request_state().consent
         if COOKIE_NAME in request.cookies and state.recorded is None:
-            already = any(
-                h.startswith(f"{COOKIE_NAME}=") for h in response.headers.getlist("Set-Cookie")
-            )
-            if not already:
-                response.delete_cookie(COOKIE_NAME, path="/")
-        choices = {n: state.allows(n) for n in self.policy.optional_names}
-        setting = {h.split("=", 1)[0] for h in response.headers.getlist("Set-Cookie")}
-        for name in self.cookies_to_clear(choices, only_present=True):
-            if name not in setting:
-                response.delete_cookie(name, path="/")
+            response.delete_cookie(COOKIE_NAME, path="/")
+        choices = {name: state.allows(name) for name in self.policy.optional_names}
+        for name in self.cookies_to_clear(choices, only_present=not saved):
+            response.delete_cookie(name, path="/")
         return response
-
-
-def safe_return_path(value: object) -> str:
-    """``value`` if it is a path on this site (``/...``), else ``"/"``.
-
-    Rejects every way of leaving the site a browser accepts: ``//host``,
-    ``/\\host``, schemes, control characters and backslashes.
-    """
-    if not isinstance(value, str) or not value.startswith("/") or len(value) > _MAX_RETURN_PATH:
-        return "/"
-    if value.startswith("//") or "\\" in value:
-        return "/"
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value) or not value.isprintable():
-        return "/"
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return "/"
-    if parts.scheme or parts.netloc:
-        return "/"
-    return value
 
 
 class ConsentAPI:
@@ -199,7 +173,7 @@ class ConsentAPI:
 
     @staticmethod
     def _manager() -> ConsentManager:
-        return current_app.extensions["haven_consent"]  # type: ignore[no-any-return]
+        return current_state().consent
 
     @property
     def enabled(self) -> bool:
@@ -214,7 +188,7 @@ class ConsentAPI:
     @property
     def settings_url(self) -> str:
         """Where the cookies page is (``HAVEN_CONSENT_SETTINGS_URL``)."""
-        return self._manager().settings_url
+        return self._manager().settings.settings_url
 
     def allows(self, category: str) -> bool:
         """True if this request may use cookies of ``category``.
@@ -225,7 +199,7 @@ class ConsentAPI:
         """
         if not has_request_context():
             return category == "essential"
-        return self._manager().current().allows(category)
+        return request_state().consent.allows(category)
 
     def allowed_categories(self) -> list[str]:
         """The optional categories this request may use, in policy order.
@@ -241,7 +215,7 @@ class ConsentAPI:
 
     def recorded(self) -> Consent | None:
         """The person's valid choice, or ``None`` if they have not made one."""
-        return self._manager().current().recorded
+        return request_state().consent.recorded
 
     def form_values(self) -> dict[str, str]:
         """The recorded choice as cookies-page radio values (empty if none made)."""
@@ -252,23 +226,19 @@ class ConsentAPI:
 
     def gpc_applies(self) -> bool:
         """True when Global Privacy Control is being taken as a "no"."""
-        return self._manager().current().gpc_applies
+        return request_state().consent.gpc_applies
 
     def banner_state(self) -> str | None:
         """What the banner should show on this page, or ``None`` for no banner.
 
         ``"question"`` while there is no valid choice (and no GPC stand-in);
         ``"saved"`` or ``"error"`` once, on the page a no-JavaScript choice
-        returned to.
+        returned to. Only reads: the flash was taken by the request-state
+        resolver before rendering began.
         """
-        manager = self._manager()
-        if manager.policy is None:
+        if self.policy is None:
             return None
-        state = manager.current()
-        if not state.banner_flash_read:
-            state.banner_flash_read = True
-            if FLASH_KEY in session:
-                state.banner_flash = str(session.pop(FLASH_KEY))
+        state = request_state().consent
         if state.banner_flash == "error" and state.recorded is None:
             return "error"
         if state.banner_flash == "saved" and state.recorded is not None:
@@ -293,10 +263,10 @@ class ConsentAPI:
         )
         category_attr = f' data-haven-consent="{escape(category)}"'
         if self.allows(category):
-            return Markup(f'<script src="{escape(src)}" defer{category_attr}{extra}></script>')  # noqa: S704
-        return Markup(  # noqa: S704  (every part above is escaped)
-            f'<script type="text/plain" data-src="{escape(src)}"{category_attr}{extra}></script>'
-        )
+            source = f'src="{escape(src)}" defer'
+        else:
+            source = f'type="text/plain" data-src="{escape(src)}"'
+        return Markup(f"<script {source}{category_attr}{extra}></script>")  # noqa: S704  (escaped)
 
 
 consent = ConsentAPI()

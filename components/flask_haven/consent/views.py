@@ -23,25 +23,25 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from ..csrf import csrf_is_valid
+from ..errors import wants_json
 from ..i18n import gettext, localize
+from ..paths import safe_return_path
+from ..security import NO_STORE
+from ..state import current_state
 from .log import ConsentLogError
-from .manager import FLASH_KEY, ConsentManager, safe_return_path
+from .manager import FLASH_KEY, ConsentManager
 
 SETTINGS_SAVED_KEY = "haven_cookie_settings_saved"
 
 
 def _manager() -> ConsentManager:
-    return current_app.extensions["haven_consent"]  # type: ignore[no-any-return]
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
+    return current_state().consent
 
 
 def _json(status: int, **body: Any) -> Response:
     response = jsonify(ok=status == 200, **body)
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -58,13 +58,13 @@ def banner_endpoint() -> Response:
     someone elsewhere; the confirmation (or the error) shows there once.
     """
     manager = _manager()
-    back = safe_return_path(request.form.get("return_to"))
+    back = safe_return_path(request.form.get("return_to")) or "/"
     action = request.form.get("cookies")
     if manager.policy is None:
-        return _json(404) if _wants_json() else redirect(back, 303)
+        return _json(404) if wants_json() else redirect(back, 303)
 
     def failed(status: int) -> Response:
-        if _wants_json():
+        if wants_json():
             return _json(status)
         session[FLASH_KEY] = "error"
         return redirect(back, 303)
@@ -72,15 +72,15 @@ def banner_endpoint() -> Response:
     if not csrf_is_valid() or action not in ("accept", "reject", "hide"):
         return failed(400)
     if action == "hide":
-        return _json(200) if _wants_json() else redirect(back, 303)
+        return _json(200) if wants_json() else redirect(back, 303)
     choices = {name: action == "accept" for name in manager.policy.optional_names}
-    response = _saved_json(choices) if _wants_json() else redirect(back, 303)
+    response = _saved_json(choices) if wants_json() else redirect(back, 303)
     try:
         manager.save(choices, response)
     except ConsentLogError:
         current_app.logger.exception("consent log failed; the choice was not recorded")
         return failed(503)
-    if not _wants_json():
+    if not wants_json():
         session[FLASH_KEY] = "saved"
     return response
 
@@ -127,7 +127,7 @@ def cookie_settings_view(template: str) -> Callable[[], Response]:
                 params["errors"] = errors
                 status = 400
             else:
-                response = _saved_json(choices) if _wants_json() else redirect(request.path, 303)
+                response = _saved_json(choices) if wants_json() else redirect(request.path, 303)
                 try:
                     manager.save(choices, response)
                 except ConsentLogError:
@@ -135,10 +135,10 @@ def cookie_settings_view(template: str) -> Callable[[], Response]:
                     params["failed"] = True
                     status = 503
                 else:
-                    if not _wants_json():
+                    if not wants_json():
                         session[SETTINGS_SAVED_KEY] = True
                     return response
-            if _wants_json():
+            if wants_json():
                 return _json(status, errors=params.get("errors", {}))
         elif session.pop(SETTINGS_SAVED_KEY, False):
             params["saved"] = True

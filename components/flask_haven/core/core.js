@@ -7,7 +7,7 @@
 ;(function () {
   'use strict'
 
-  var factories = {}
+  var modules = []
 
   // Everything the components rely on; older browsers keep the no-JS page,
   // which works fully, rather than getting half an enhancement.
@@ -18,37 +18,67 @@
       typeof window.addEventListener === 'function'
   }
 
-  /** Make `factory(root, haven)` start every `[data-module="name"]`. */
-  function register (name, factory) {
-    factories[name] = factory
+  /**
+   * Make `factory(root, haven)` start every `[data-module="name"]`.
+   * `options.requires` names what the factory uses on `haven` (such as
+   * 'consent'): the dependency is written down, not left to file order, and
+   * a missing one is reported through onError instead of failing half-way.
+   */
+  function register (name, factory, options) {
+    modules.push({ name: name, factory: factory, requires: (options && options.requires) || [] })
+  }
+
+  // One broken component must not stop the others (least of all the quick
+  // exit): its error goes to `options.onError`, else `haven.onError`, else the console.
+  function report (onError, error, name, element) {
+    onError = onError || haven.onError
+    if (typeof onError === 'function') onError(error, { module: name, element: element })
+    else if (window.console) window.console.error(error)
   }
 
   /** Start every registered component inside `scope` (default: document), once. */
-  function initAll (scope) {
+  function initAll (scope, options) {
     if (!isSupported()) return
+    var onError = options && options.onError
     document.body.classList.add('haven-js-enabled')
     var root = scope || document
-    Object.keys(factories).forEach(function (name) {
-      root.querySelectorAll('[data-module="' + name + '"]').forEach(function (element) {
+    modules.forEach(function (module) {
+      root.querySelectorAll('[data-module="' + module.name + '"]').forEach(function (element) {
         if (element.hasAttribute('data-haven-init')) return
         element.setAttribute('data-haven-init', '')
         try {
-          factories[name](element, haven)
+          module.requires.forEach(function (need) {
+            if (!haven[need]) throw new Error(module.name + ' requires haven.' + need)
+          })
+          module.factory(element, haven)
         } catch (error) {
-          // One broken component must not stop the others (least of all the quick exit).
-          if (window.console) window.console.error(error)
+          report(onError, error, module.name, element)
         }
       })
     })
   }
 
-  /** Read `data-*` attributes over frozen defaults: `data-exit-url` -> `exitUrl`. */
-  function readConfig (element, defaults) {
-    var config = Object.assign({}, defaults)
-    Object.keys(defaults).forEach(function (key) {
-      if (key in element.dataset) config[key] = element.dataset[key]
+  // How each schema type reads a data-* string; a value that does not parse
+  // keeps the default, so a typo in markup never becomes NaN or "false" = true.
+  var COERCE = {
+    number: function (text, fallback) { var n = parseFloat(text); return isNaN(n) ? fallback : n },
+    boolean: function (text) { return text !== 'false' },
+    string: String
+  }
+
+  /**
+   * Read `data-*` attributes (`data-exit-url` -> `exitUrl`) through a schema:
+   * `{exitUrl: ['string', 'https://...'], maxLength: ['number', 1200]}`.
+   * Returns a frozen object of typed values, defaults where an attribute is absent.
+   */
+  function readConfig (element, schema) {
+    var config = {}
+    Object.keys(schema).forEach(function (key) {
+      var type = schema[key][0]
+      var fallback = schema[key][1]
+      config[key] = key in element.dataset ? COERCE[type](element.dataset[key], fallback) : fallback
     })
-    return config
+    return Object.freeze(config)
   }
 
   var haven = window.haven = window.haven || {}

@@ -1,6 +1,7 @@
-"""Reading and checking the feedback settings (``HAVEN_PHASE``, ``HAVEN_FEEDBACK_*``).
+"""The feedback settings' own types: questions, options and the rate limit.
 
-Everything is checked once, at start-up, so a typo in a question or a rate
+:func:`flask_haven.settings.parse_settings` calls :func:`parse_questions` and
+:func:`parse_rate_limit` once, at start-up, so a typo in a question or a rate
 limit fails the deployment rather than the person trying to send feedback.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import HavenConfigError
-from ..i18n import LocalText, check_local_text, check_locale, gettext, localize
+from ..i18n import LocalText, check_locale, gettext, localize
 
 PHASES = ("alpha", "beta")
 
@@ -154,56 +155,3 @@ def parse_questions(value: object) -> tuple[Question, ...]:
     if len({q.name for q in questions}) != len(questions):
         raise HavenConfigError("HAVEN_FEEDBACK_QUESTIONS: question names must be unique.")
     return questions
-
-
-def max_request_bytes(config: Mapping[str, Any]) -> int:
-    """The body size limit for feedback posts (``HAVEN_FEEDBACK_MAX_REQUEST_BYTES``).
-
-    By default: a percent-encoded UTF-8 character takes up to 12 bytes, so the
-    longest valid text always fits, with 16 KiB to spare for the other fields.
-    """
-    configured = config["HAVEN_FEEDBACK_MAX_REQUEST_BYTES"]
-    if configured is not None:
-        return int(configured)
-    return int(config["HAVEN_FEEDBACK_MAX_LENGTH"]) * 12 + 16_384
-
-
-def validate_feedback_settings(config: Mapping[str, Any]) -> None:
-    """Raise :class:`HavenConfigError` for any phase or feedback setting that cannot work."""
-    phase = config["HAVEN_PHASE"]
-    if phase is not None and phase not in PHASES:
-        raise HavenConfigError(f"HAVEN_PHASE must be 'alpha', 'beta' or None; got {phase!r}.")
-    for key in ("HAVEN_PHASE_BANNER_TEXT", "HAVEN_PHASE_BANNER_LINK_TEXT"):
-        check_local_text(config[key], key)
-    url = config["HAVEN_FEEDBACK_URL"]
-    if url is not None and (not isinstance(url, str) or not url.startswith(("/", "https://"))):
-        raise HavenConfigError(
-            f"HAVEN_FEEDBACK_URL must be a path starting with '/', an https URL, or None; "
-            f"got {url!r}."
-        )
-    max_length = config["HAVEN_FEEDBACK_MAX_LENGTH"]
-    if not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1:
-        raise HavenConfigError(
-            f"HAVEN_FEEDBACK_MAX_LENGTH must be a positive whole number; got {max_length!r}."
-        )
-    max_bytes = config["HAVEN_FEEDBACK_MAX_REQUEST_BYTES"]
-    if max_bytes is not None and (
-        not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1024
-    ):
-        raise HavenConfigError(
-            f"HAVEN_FEEDBACK_MAX_REQUEST_BYTES must be None or a whole number of at least "
-            f"1024; got {max_bytes!r}."
-        )
-    parse_questions(config["HAVEN_FEEDBACK_QUESTIONS"])
-    sinks = config["HAVEN_FEEDBACK_SINKS"]
-    if not isinstance(sinks, list | tuple) or not all(callable(s) for s in sinks):
-        raise HavenConfigError("HAVEN_FEEDBACK_SINKS must be a list of callables.")
-    parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
-    store = config["HAVEN_FEEDBACK_RATE_LIMIT_STORE"]
-    if store is not None and not callable(getattr(store, "hit", None)):
-        raise HavenConfigError(
-            "HAVEN_FEEDBACK_RATE_LIMIT_STORE must be None or have a hit(key, limit, "
-            "window_seconds) method."
-        )
-    if not isinstance(config["HAVEN_FEEDBACK_BASE_TEMPLATE"], str):
-        raise HavenConfigError("HAVEN_FEEDBACK_BASE_TEMPLATE must be a template name.")

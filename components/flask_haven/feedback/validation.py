@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from ..i18n import N_, format_number, gettext, localize
+from ..paths import safe_return_path
 from .settings import Question
 
 TEXT_FIELD = "feedback"
@@ -93,29 +93,6 @@ def safe_echo(text: str) -> str:
     return "".join(_REPLACEMENT if has_bad_characters(char) else char for char in text)
 
 
-def clean_return_to(value: object) -> str | None:
-    """A same-site path to go back to, or ``None``.
-
-    Only a plain absolute path counts: no scheme, host, ``//`` or backslash
-    (which browsers treat as ``/``), so the thank-you link can never lead to
-    another site. The query and fragment are dropped: they can hold search
-    terms or other personal details we do not want to store.
-    """
-    if not isinstance(value, str) or not value or len(value) > MAX_RETURN_TO:
-        return None
-    if has_bad_characters(value) or any(c.isspace() for c in value):
-        return None
-    if not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    return parts.path
-
-
 def validate_submission(
     form: Mapping[str, str], questions: Sequence[Question], max_length: int
 ) -> Submission:
@@ -144,6 +121,8 @@ def validate_submission(
     return Submission(
         text=text if not errors else safe_echo(text),
         answers=answers,
-        return_to=clean_return_to(form.get(RETURN_FIELD)),
+        return_to=safe_return_path(
+            form.get(RETURN_FIELD), keep_query=False, max_length=MAX_RETURN_TO
+        ),
         errors=errors,
     )

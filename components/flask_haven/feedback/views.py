@@ -22,7 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.sansio.blueprints import BlueprintSetupState
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
@@ -31,21 +30,22 @@ from ..csrf import csrf_is_valid
 from ..db import get_engine
 from ..errors import DEFAULT_NOTICE_TEXT
 from ..i18n import N_, format_number, gettext
+from ..paths import safe_return_path
 from ..security import NO_STORE
-from .ratelimit import MemoryRateLimitStore, RateLimitStore
-from .settings import Question, max_request_bytes, parse_questions, parse_rate_limit
+from ..state import current_state
+from .settings import Question
 from .store import run_sinks, save_feedback
 from .validation import (
     HONEYPOT_FIELD,
+    MAX_RETURN_TO,
     RETURN_FIELD,
     TEXT_FIELD,
-    clean_return_to,
+    Submission,
     validate_submission,
 )
 
 log = logging.getLogger("flask_haven.feedback")
 
-STATE_KEY = "haven_feedback"
 DEFAULT_URL = "/feedback"
 
 # Message ids, translated when used.
@@ -87,7 +87,7 @@ def create_feedback_blueprint(
     ``templates/`` folder (an app's templates win over the extension's).
     The phase banner links here automatically.
     """
-    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+    blueprint = FeedbackBlueprint(name, __name__, url_prefix=url_prefix)
 
     def form() -> Response:
         return _form_view(form_template)
@@ -96,20 +96,44 @@ def create_feedback_blueprint(
         return _no_store(
             render_template(
                 thanks_template,
-                return_to=clean_return_to(request.args.get(RETURN_FIELD)),
+                return_to=_return_path(request.args.get(RETURN_FIELD)),
                 home_url=request.script_root + "/",
             )
         )
 
     blueprint.add_url_rule("", "form", form, methods=["GET", "POST"])
     blueprint.add_url_rule("/thanks", "thanks", thanks)
-
-    def remember_endpoint(state: BlueprintSetupState) -> None:
-        endpoint = f"{state.name_prefix}.{state.name}.form".lstrip(".")
-        state.app.extensions.setdefault(STATE_KEY, {})["endpoint"] = endpoint
-
-    blueprint.record_once(remember_endpoint)
     return blueprint
+
+
+class FeedbackBlueprint(Blueprint):
+    """The feedback pages' Blueprint: its class is how the phase banner finds it."""
+
+
+def _return_path(value: object) -> str | None:
+    """The page to go back to: a same-site path, without the query (it is stored)."""
+    return safe_return_path(value, keep_query=False, max_length=MAX_RETURN_TO)
+
+
+def _form_endpoint() -> str | None:
+    """Endpoint of the mounted feedback form, found once per app.
+
+    Looked up on first use rather than recorded at registration, so a site
+    may mount the blueprint before or after ``Haven(app)``. ``app.blueprints``
+    names nested blueprints with their parents' names (``site.feedback``).
+    """
+    state = current_state()
+    if not state.feedback_endpoint_known:
+        state.feedback_endpoint = next(
+            (
+                f"{name}.form"
+                for name, blueprint in current_app.blueprints.items()
+                if isinstance(blueprint, FeedbackBlueprint)
+            ),
+            None,
+        )
+        state.feedback_endpoint_known = True
+    return state.feedback_endpoint
 
 
 def feedback_url(return_to: str | None = None) -> str:
@@ -118,32 +142,21 @@ def feedback_url(return_to: str | None = None) -> str:
     ``return_to`` (the page the person is on) is passed along so the thank-you
     page can lead back to it; it is left off on the feedback page itself.
     """
-    configured = current_app.config["HAVEN_FEEDBACK_URL"]
+    configured = current_state().settings.feedback.url
     if configured:
-        base = str(configured)
+        base = configured
     else:
-        endpoint = current_app.extensions.get(STATE_KEY, {}).get("endpoint")
+        endpoint = _form_endpoint()
         base = url_for(endpoint) if endpoint else DEFAULT_URL
-    path = clean_return_to(return_to)
+    path = _return_path(return_to)
     if not path or not base.startswith("/") or (has_request_context() and _is_feedback_page()):
         return base
     return f"{base}?{RETURN_FIELD}={quote(path, safe='/')}"
 
 
 def _is_feedback_page() -> bool:
-    endpoint = current_app.extensions.get(STATE_KEY, {}).get("endpoint")
-    return bool(endpoint) and request.blueprint == endpoint.rsplit(".", 1)[0]
-
-
-def rate_limit_store(app: Any = None) -> RateLimitStore:
-    """The store that counts posts: ``HAVEN_FEEDBACK_RATE_LIMIT_STORE`` or one in memory."""
-    app = app or current_app
-    configured: RateLimitStore | None = app.config["HAVEN_FEEDBACK_RATE_LIMIT_STORE"]
-    if configured is not None:
-        return configured
-    state = app.extensions.setdefault(STATE_KEY, {})
-    store: RateLimitStore = state.setdefault("rate_limit_store", MemoryRateLimitStore())
-    return store
+    endpoint = _form_endpoint()
+    return endpoint is not None and request.blueprint == endpoint.rsplit(".", 1)[0]
 
 
 def _no_store(body: str | BaseResponse, status: int | None = None) -> Response:
@@ -180,7 +193,7 @@ def _render_form(
         questions=questions,
         return_to=return_to,
         notice=notice,
-        max_length=current_app.config["HAVEN_FEEDBACK_MAX_LENGTH"],
+        max_length=current_state().settings.feedback.max_length,
         action=request.path,
     )
     return _no_store(page, status)
@@ -222,35 +235,38 @@ def _client_key() -> str:
 
 
 def _form_view(template: str) -> Response:
-    config = current_app.config
-    questions = parse_questions(config["HAVEN_FEEDBACK_QUESTIONS"])
-    max_length = config["HAVEN_FEEDBACK_MAX_LENGTH"]
+    """GET shows the form; POST reads, checks, limits, stores, then redirects."""
+    settings = current_state().settings.feedback
     if request.method == "GET":
         return _render_form(
-            template, questions, return_to=clean_return_to(request.args.get(RETURN_FIELD))
+            template, settings.questions, return_to=_return_path(request.args.get(RETURN_FIELD))
         )
-
     # Our own limit, unless the site has set a stricter one for the whole app.
-    site_limit = config.get("MAX_CONTENT_LENGTH")
-    limit = max_request_bytes(config)
+    site_limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = settings.max_request_bytes
     request.max_content_length = min(limit, site_limit) if site_limit else limit
     try:
-        form = _first_values(questions)
+        form = _first_values(settings.questions)
     except RequestEntityTooLarge:
+        too_large = gettext(TOO_LARGE, max_length=format_number(settings.max_length))
         return _render_form(
-            template,
-            questions,
-            status=413,
-            errors={TEXT_FIELD: gettext(TOO_LARGE, max_length=format_number(max_length))},
+            template, settings.questions, status=413, errors={TEXT_FIELD: too_large}
         )
+    return _handle_post(
+        template, form, validate_submission(form, settings.questions, settings.max_length)
+    )
 
-    submission = validate_submission(form, questions, max_length)
+
+def _handle_post(template: str, form: dict[str, str], submission: Submission) -> Response:
+    """The checks a read post goes through, in order, and storing it."""
+    state = current_state()
+    settings = state.settings.feedback
 
     def rerender(status: int, **extra: Any) -> Response:
         """The form again, with everything the person entered kept."""
         return _render_form(
             template,
-            questions,
+            settings.questions,
             status=status,
             text=submission.text,
             answers=submission.answers,
@@ -258,26 +274,22 @@ def _form_view(template: str) -> Response:
             **extra,
         )
 
-    rate = parse_rate_limit(config["HAVEN_FEEDBACK_RATE_LIMIT"])
-    if rate is not None and not rate_limit_store().hit(_client_key(), rate.limit, rate.window):
+    rate = settings.rate_limit
+    if rate is not None and not state.rate_limit_store.hit(_client_key(), rate.limit, rate.window):
         text = gettext(RATE_LIMITED.get(rate.window, RATE_LIMITED_OTHER))
         response = rerender(429, notice={"title": gettext(NOT_SENT), "text": text})
         response.headers["Retry-After"] = str(int(rate.window))
         return response
-
     if not csrf_is_valid():
         # The re-rendered form carries a fresh token; a real problem with the
         # text says more than "timed out", so it wins.
         return rerender(400, errors={TEXT_FIELD: gettext(TIMED_OUT), **submission.errors})
-
     if form[HONEYPOT_FIELD]:
         # Only bots fill the hidden field. Pretend it worked so they learn nothing.
         log.info("feedback honeypot filled; nothing stored")
         return _thanks_redirect(submission.return_to)
-
     if not submission.is_valid:
         return rerender(400, errors=submission.errors)
-
     try:
         stored = save_feedback(
             get_engine(), submission.text, submission.answers, submission.return_to
@@ -287,7 +299,7 @@ def _form_view(template: str) -> Response:
         return rerender(
             503, notice={"title": gettext(NOT_SENT), "text": gettext(DEFAULT_NOTICE_TEXT)}
         )
-    run_sinks(stored, config["HAVEN_FEEDBACK_SINKS"])
+    run_sinks(stored, settings.sinks)
     return _thanks_redirect(submission.return_to)
 
 

@@ -47,12 +47,14 @@
       if (!tests.some(function (test) { return test.test(name) })) return
       // A cookie is only deleted with the path and domain it was set with,
       // which the page cannot read: try this host, its parent domains and
-      // every path up to this page.
+      // every path up to this page. The server has already expired the one
+      // it can reach (this host, path /), so that pair is skipped.
       var domains = ['']
       for (var i = 0; i < host.length - 1; i++) domains.push(';domain=.' + host.slice(i).join('.'))
       segments.forEach(function (segment, index) {
         var path = segments.slice(0, index + 1).join('/') || '/'
         domains.forEach(function (domain) {
+          if (path === '/' && !domain) return
           document.cookie = name + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=' + path + domain
         })
       })
@@ -92,13 +94,6 @@
     })
   }
 
-  /** Show the technical-problem notice (a role=alert, so it is announced). */
-  function showError (root) {
-    var slot = root.querySelector('[data-haven-error]')
-    slot.innerHTML = ''
-    slot.appendChild(root.querySelector('template[data-haven-error-template]').content.cloneNode(true))
-  }
-
   function startBanner (root) {
     var question = root.querySelector('.haven-cookie-banner__question')
     var confirmation = root.querySelector('[data-haven-confirmation]')
@@ -116,7 +111,9 @@
         confirmation.focus()
         changed(data)
       }, function () {
-        showError(root)
+        // The technical-problem notice (role=alert, so it is announced); the
+        // buttons stay, so the person can try again.
+        haven.showError(root.querySelector('[data-haven-error]'), { dismissible: false })
       }).then(function () { busy = false })
     })
 
@@ -134,7 +131,7 @@
     })
   }
 
-  haven.consent = { allows: allows, send: send, changed: changed, showError: showError }
-  haven.register('haven-cookie-banner', startBanner)
+  haven.consent = { allows: allows, send: send, changed: changed }
+  haven.register('haven-cookie-banner', startBanner, { requires: ['showError'] })
   runScripts()
 })(window.haven)

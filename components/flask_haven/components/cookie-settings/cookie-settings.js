@@ -25,10 +25,10 @@
         haven.consent.changed(data)
       }, function (error) {
         if (error && error.status === 400) return form.submit()
-        haven.consent.showError(root)
+        haven.showError(root.querySelector('[data-haven-error]'), { dismissible: false })
       }).then(function () { busy = false })
     })
   }
 
-  haven.register('haven-cookie-settings', startSettings)
+  haven.register('haven-cookie-settings', startSettings, { requires: ['consent', 'showError'] })
 })(window.haven)

@@ -2,7 +2,7 @@
  * Error notice: wires the "Hide this message" button of server-rendered
  * notices, and gives enhanced components a way to report a failure:
  *
- *   haven.showError(container, {title, text, details})  -> the notice element
+ *   haven.showError(container, {title, text, details, dismissible})  -> the notice element
  *   haven.hideError(container)
  *
  * showError puts the notice first in `container`, with the markup the server
@@ -66,7 +66,8 @@
     var texts = document.body.dataset
     add(notice, 'p', 'text', options.text || texts.havenErrorText)
     add(notice, 'p', 'details', options.details)
-    var dismiss = add(notice, 'button', 'dismiss', texts.havenDismissText)
+    // dismissible: false for a notice whose form stays to try again (the cookie banner).
+    var dismiss = options.dismissible !== false && add(notice, 'button', 'dismiss', texts.havenDismissText)
     if (dismiss) dismiss.type = 'button'
     notice.havenKey = key
     notice.havenReturnFocus = document.activeElement

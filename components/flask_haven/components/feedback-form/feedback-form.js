@@ -9,14 +9,14 @@
 
   // The texts come from the server (data-left-text, data-over-text), in the
   // page's language; these bare numbers are only a last resort.
-  var DEFAULTS = Object.freeze({
-    maxLength: '1200',
-    leftText: '{n}',
-    overText: '-{n}'
+  var SCHEMA = Object.freeze({
+    maxLength: ['number', 1200],
+    leftText: ['string', '{n}'],
+    overText: ['string', '-{n}']
   })
 
   haven.register('haven-feedback-form', function (root) {
-    var config = haven.readConfig(root, DEFAULTS)
+    var config = haven.readConfig(root, SCHEMA)
     var field = root.querySelector('textarea')
     var shown = root.querySelector('[data-haven-count]')
     var spoken = root.querySelector('[data-haven-count-spoken]')

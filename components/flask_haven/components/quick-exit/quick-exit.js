@@ -9,12 +9,13 @@
 ;(function (haven) {
   'use strict'
 
-  var DEFAULTS = Object.freeze({
-    exitUrl: 'https://www.bbc.co.uk/weather',
-    trigger: 'escape',
+  // Types and defaults of the data-* configuration the server renders.
+  var SCHEMA = Object.freeze({
+    exitUrl: ['string', 'https://www.bbc.co.uk/weather'],
+    trigger: ['string', 'escape'],
     // Announced as the page goes; the server renders it in the page's language.
-    statusText: '',
-    clearUrl: ''
+    statusText: ['string', ''],
+    clearUrl: ['string', '']
   })
 
   // key: which key counts; presses: how many within PRESS_WINDOW_MS.
@@ -39,7 +40,7 @@
   }
 
   function startQuickExit (root) {
-    var config = haven.readConfig(root, DEFAULTS)
+    var config = haven.readConfig(root, SCHEMA)
     var trigger = TRIGGERS[config.trigger] || TRIGGERS.escape
     var link = root.querySelector('a[href]')
     var leaving = false

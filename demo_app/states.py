@@ -1,10 +1,12 @@
 """Named server-side states for the gallery's previews ("after accept", "save failed"...).
 
+Gallery-only machinery, so it lives in the demo app, not in the library.
+
 A designer needs to see a component in states that normally take a few clicks
 (or a broken database) to reach. A YAML example names one with ``state:``;
 the component's Python code registers what that name means::
 
-    from flask_haven.states import register_state
+    from demo_app.states import register_state
 
     @register_state("after-accept", component="cookie-banner",
                     description="Just after the person accepted.")
@@ -92,7 +94,7 @@ def get_state(name: str, component: str | None = None) -> State:
         where = f" for {component!r}" if component else ""
         raise UnknownStateError(
             f"no state {name!r}{where} is registered; "
-            "register it with flask_haven.states.register_state"
+            "register it with demo_app.states.register_state"
         )
     return found
 

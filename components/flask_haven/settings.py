@@ -1,0 +1,309 @@
+"""Every ``HAVEN_*`` setting, parsed and checked once, into typed frozen fields.
+
+:func:`parse_settings` is the one place that reads ``HAVEN_*`` keys from
+``app.config``. :class:`flask_haven.Haven` calls it at ``init_app``, so a bad
+setting raises :class:`~flask_haven.HavenConfigError` at start-up (a failed
+deployment, not a failed visitor), and keeps the result in the app's
+:class:`~flask_haven.state.HavenState`. After that, views and templates read
+these fields (``haven.settings`` in Jinja), never raw config: a value is
+turned into its real type (a :class:`~flask_haven.consent.Policy`, a tuple of
+:class:`~flask_haven.feedback.Question`, a :class:`~flask_haven.feedback.RateLimit`)
+once, not on every request.
+
+The one exception is ``HAVEN_MAINTENANCE``: it is documented as a switch a
+site flips while running, so the maintenance hook reads it live (its type is
+still checked here).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import DEFAULTS, QUICK_EXIT_TRIGGERS, HavenConfigError, is_absolute_http_url
+from .consent.policy import Policy, load_policy
+from .feedback.ratelimit import RateLimitStore
+from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
+from .i18n import LocalText, check_local_text, check_locale
+
+DAY = 86_400
+_TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+
+@dataclass(frozen=True)
+class QuickExitSettings:
+    """``HAVEN_QUICK_EXIT_*``."""
+
+    enabled: bool
+    url: str
+    trigger: str
+    clear_site_data: bool
+
+
+@dataclass(frozen=True)
+class ConsentSettings:
+    """``HAVEN_CONSENT_*``; ``policy`` is ``None`` when the cookie manager is off."""
+
+    policy: Policy | None
+    max_age_seconds: int
+    honour_gpc: bool
+    log: bool
+    settings_url: str
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """``HAVEN_PHASE*`` and ``HAVEN_FEEDBACK_*``."""
+
+    phase: str | None
+    banner_text: LocalText | None
+    banner_link_text: LocalText | None
+    url: str | None
+    base_template: str
+    max_length: int
+    questions: tuple[Question, ...]
+    sinks: tuple[Callable[..., Any], ...]
+    rate_limit: RateLimit | None
+    # The site's shared store, or None for one in each process's memory.
+    rate_limit_store: RateLimitStore | None
+    max_request_bytes: int
+
+
+@dataclass(frozen=True)
+class ErrorSettings:
+    """``HAVEN_ERROR_*``, ``HAVEN_REQUEST_ID_HEADER`` and ``HAVEN_MAINTENANCE_*``."""
+
+    pages: bool
+    layout: str
+    messages: Mapping[int, Mapping[str, LocalText]]
+    request_id_header: str | None
+    maintenance_retry_after: int
+    maintenance_exempt_paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HavenSettings:
+    """One app's flask-haven configuration, checked (``haven.settings`` in templates)."""
+
+    languages: tuple[str, ...]
+    locale: str | None
+    translation_directories: tuple[Path, ...]
+    service_name: LocalText
+    url_prefix: str
+    no_store: bool
+    security_headers: bool
+    csp: str | None
+    database_url: str | None
+    assets_auto_build: bool
+    quick_exit: QuickExitSettings
+    consent: ConsentSettings
+    feedback: FeedbackSettings
+    errors: ErrorSettings
+
+
+def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSettings:
+    """Check every ``HAVEN_*`` key of ``config`` and return them typed.
+
+    Missing keys take their documented default (:data:`flask_haven.config.DEFAULTS`).
+    ``debug`` is the app's, for ``HAVEN_ASSETS_AUTO_BUILD = None``.
+    Raises :class:`HavenConfigError` naming the first setting that cannot work.
+    """
+    values = {**DEFAULTS, **{k: v for k, v in config.items() if k.startswith("HAVEN_")}}
+    prefix = values["HAVEN_URL_PREFIX"]
+    if not isinstance(prefix, str) or not prefix.startswith("/") or prefix.endswith("/"):
+        raise HavenConfigError(
+            f"HAVEN_URL_PREFIX must start with '/' and not end with one; got {prefix!r}."
+        )
+    auto_build = values["HAVEN_ASSETS_AUTO_BUILD"]
+    return HavenSettings(
+        *_languages(values),
+        translation_directories=tuple(map(Path, values["HAVEN_TRANSLATION_DIRECTORIES"])),
+        service_name=values["HAVEN_SERVICE_NAME"] or "",
+        url_prefix=prefix,
+        no_store=bool(values["HAVEN_NO_STORE"]),
+        security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
+        csp=values["HAVEN_CSP"],
+        database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
+        assets_auto_build=debug if auto_build is None else bool(auto_build),
+        quick_exit=_quick_exit(values),
+        consent=_consent(values, has_secret_key=bool(config.get("SECRET_KEY")), config=config),
+        feedback=_feedback(values),
+        errors=_errors(values),
+    )
+
+
+def maintenance_from_environment() -> bool:
+    """True when the environment variable ``HAVEN_MAINTENANCE`` switches maintenance on."""
+    return os.environ.get("HAVEN_MAINTENANCE", "").strip().lower() in _TRUTHY
+
+
+# -- one helper per area, called only from parse_settings ------------------------------
+
+
+def _languages(values: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    languages = values["HAVEN_LANGUAGES"]
+    if isinstance(languages, str) or not languages:
+        raise HavenConfigError(
+            f"HAVEN_LANGUAGES must be a non-empty list of locales such as ('en', 'cy'); "
+            f"got {languages!r}."
+        )
+    for language in languages:
+        check_locale(language, "HAVEN_LANGUAGES")
+    locale = values["HAVEN_LOCALE"]
+    if locale is not None:
+        check_locale(locale, "HAVEN_LOCALE")
+    return tuple(languages), locale
+
+
+def _quick_exit(values: Mapping[str, Any]) -> QuickExitSettings:
+    exit_url = values["HAVEN_QUICK_EXIT_URL"]
+    if not is_absolute_http_url(exit_url):
+        raise HavenConfigError(
+            f"HAVEN_QUICK_EXIT_URL must be an absolute http(s) URL such as "
+            f"'https://www.bbc.co.uk/weather'; got {exit_url!r}."
+        )
+    trigger = values["HAVEN_QUICK_EXIT_TRIGGER"]
+    if trigger not in QUICK_EXIT_TRIGGERS:
+        raise HavenConfigError(
+            f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
+            f"got {trigger!r}."
+        )
+    return QuickExitSettings(
+        enabled=bool(values["HAVEN_QUICK_EXIT_ENABLED"]),
+        url=exit_url,
+        trigger=trigger,
+        clear_site_data=bool(values["HAVEN_QUICK_EXIT_CLEAR_SITE_DATA"]),
+    )
+
+
+def _consent(
+    values: Mapping[str, Any], *, has_secret_key: bool, config: Mapping[str, Any]
+) -> ConsentSettings:
+    raw_policy = values["HAVEN_CONSENT_POLICY"]
+    # Policy validation stays with the policy (validate_policy, run when a
+    # Policy is built), called from here through load_policy.
+    policy = None if raw_policy is None else load_policy(raw_policy)
+    max_age_days = values["HAVEN_CONSENT_MAX_AGE_DAYS"]
+    if not _whole(max_age_days, minimum=1):
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_MAX_AGE_DAYS must be a whole number of days, 1 or more; "
+            f"got {max_age_days!r}."
+        )
+    if policy is not None and not has_secret_key and not config.get("TESTING"):
+        # The cookie is signed: without a key nobody's choice could be read back.
+        raise HavenConfigError("HAVEN_CONSENT_POLICY needs the app's SECRET_KEY to be set.")
+    return ConsentSettings(
+        policy=policy,
+        max_age_seconds=max_age_days * DAY,
+        honour_gpc=bool(values["HAVEN_CONSENT_HONOUR_GPC"]),
+        log=bool(values["HAVEN_CONSENT_LOG"]),
+        settings_url=str(values["HAVEN_CONSENT_SETTINGS_URL"]),
+    )
+
+
+def _phase_banner(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The phase and where its banner links, checked (the texts too)."""
+    phase = values["HAVEN_PHASE"]
+    if phase is not None and phase not in PHASES:
+        raise HavenConfigError(f"HAVEN_PHASE must be 'alpha', 'beta' or None; got {phase!r}.")
+    for key in ("HAVEN_PHASE_BANNER_TEXT", "HAVEN_PHASE_BANNER_LINK_TEXT"):
+        check_local_text(values[key], key)
+    url = values["HAVEN_FEEDBACK_URL"]
+    if url is not None and (not isinstance(url, str) or not url.startswith(("/", "https://"))):
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_URL must be a path starting with '/', an https URL, or None; "
+            f"got {url!r}."
+        )
+    return phase, url
+
+
+def _feedback(values: Mapping[str, Any]) -> FeedbackSettings:
+    phase, url = _phase_banner(values)
+    max_length = values["HAVEN_FEEDBACK_MAX_LENGTH"]
+    if not _whole(max_length, minimum=1):
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_MAX_LENGTH must be a positive whole number; got {max_length!r}."
+        )
+    max_bytes = values["HAVEN_FEEDBACK_MAX_REQUEST_BYTES"]
+    if max_bytes is not None and not _whole(max_bytes, minimum=1024):
+        raise HavenConfigError(
+            f"HAVEN_FEEDBACK_MAX_REQUEST_BYTES must be None or a whole number of at least "
+            f"1024; got {max_bytes!r}."
+        )
+    sinks = values["HAVEN_FEEDBACK_SINKS"]
+    if not isinstance(sinks, list | tuple) or not all(callable(s) for s in sinks):
+        raise HavenConfigError("HAVEN_FEEDBACK_SINKS must be a list of callables.")
+    questions = parse_questions(values["HAVEN_FEEDBACK_QUESTIONS"])
+    rate_limit = parse_rate_limit(values["HAVEN_FEEDBACK_RATE_LIMIT"])
+    store = values["HAVEN_FEEDBACK_RATE_LIMIT_STORE"]
+    if store is not None and not callable(getattr(store, "hit", None)):
+        raise HavenConfigError(
+            "HAVEN_FEEDBACK_RATE_LIMIT_STORE must be None or have a hit(key, limit, "
+            "window_seconds) method."
+        )
+    base_template = values["HAVEN_FEEDBACK_BASE_TEMPLATE"]
+    if not isinstance(base_template, str):
+        raise HavenConfigError("HAVEN_FEEDBACK_BASE_TEMPLATE must be a template name.")
+    return FeedbackSettings(
+        phase=phase,
+        banner_text=values["HAVEN_PHASE_BANNER_TEXT"],
+        banner_link_text=values["HAVEN_PHASE_BANNER_LINK_TEXT"],
+        url=url,
+        base_template=base_template,
+        max_length=max_length,
+        questions=questions,
+        sinks=tuple(sinks),
+        rate_limit=rate_limit,
+        rate_limit_store=store,
+        # By default a percent-encoded UTF-8 character takes up to 12 bytes, so
+        # the longest valid text always fits, with 16 KiB for the other fields.
+        max_request_bytes=max_bytes if max_bytes is not None else max_length * 12 + 16_384,
+    )
+
+
+def _errors(values: Mapping[str, Any]) -> ErrorSettings:
+    retry_after = values["HAVEN_MAINTENANCE_RETRY_AFTER"]
+    if not _whole(retry_after, minimum=1):
+        raise HavenConfigError(
+            f"HAVEN_MAINTENANCE_RETRY_AFTER must be a whole number of seconds above 0; "
+            f"got {retry_after!r}."
+        )
+    paths = values["HAVEN_MAINTENANCE_EXEMPT_PATHS"]
+    if isinstance(paths, str) or not all(
+        isinstance(path, str) and path.startswith("/") for path in paths
+    ):
+        raise HavenConfigError(
+            f"HAVEN_MAINTENANCE_EXEMPT_PATHS must be a list of paths starting with '/'; "
+            f"got {paths!r}."
+        )
+    messages = values["HAVEN_ERROR_MESSAGES"]
+    if not isinstance(messages, Mapping) or not all(
+        isinstance(code, int) and isinstance(text, Mapping) for code, text in messages.items()
+    ):
+        raise HavenConfigError(
+            "HAVEN_ERROR_MESSAGES must map status codes (int) to "
+            f'{{"title": ..., "message": ...}}; got {messages!r}.'
+        )
+    header = values["HAVEN_REQUEST_ID_HEADER"]
+    if header is not None and not (isinstance(header, str) and re.fullmatch(r"[A-Za-z-]+", header)):
+        raise HavenConfigError(
+            f"HAVEN_REQUEST_ID_HEADER must be a header name or None; got {header!r}."
+        )
+    return ErrorSettings(
+        pages=bool(values["HAVEN_ERROR_PAGES"]),
+        layout=str(values["HAVEN_ERROR_LAYOUT"]),
+        messages=MappingProxyType({code: dict(text) for code, text in messages.items()}),
+        request_id_header=header,
+        maintenance_retry_after=retry_after,
+        maintenance_exempt_paths=tuple(paths),
+    )
+
+
+def _whole(value: object, *, minimum: int) -> bool:
+    """True for an ``int`` (not a ``bool``) of at least ``minimum``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
