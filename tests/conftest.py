@@ -20,9 +20,20 @@ from demo_app import create_app
 from . import services
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fast tests first, browser tests last, so a broken render fails in seconds."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fast tests first in a plain run, so a broken render fails in seconds.
+
+    Under pytest-xdist (``make test``) the browser files come first instead:
+    they are the longest, and starting them early keeps every worker busy to
+    the end rather than leaving one to finish a long file alone.
+    """
+    parallel = hasattr(config, "workerinput")
+
+    def later(item: pytest.Item) -> bool:
+        in_browser = item.get_closest_marker("e2e") is not None
+        return not in_browser if parallel else in_browser
+
+    items.sort(key=later)
 
 
 def _started(starter: Callable[[], AbstractContextManager[str]]) -> Iterator[str]:
