@@ -7,6 +7,8 @@ It gives Playwright tests:
 - ``haven_live_server``: your app (from a ``haven_app`` fixture you define)
   served on a free port in a thread, or a running site given with
   ``--haven-base-url``; Playwright's ``base_url`` points at it;
+- ``haven_engine``: a test run once in each of Chromium, Firefox and WebKit
+  (:mod:`flask_haven.testing.engines`, ``--haven-engines``);
 - a watcher on every ``page`` so :func:`assert_no_csp_violations` and
   :func:`assert_no_console_errors` can report what happened.
 """
@@ -26,6 +28,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--haven-base-url",
         default=None,
         help="test a running site at this URL instead of starting the haven_app fixture",
+    )
+    group.addoption(
+        "--haven-engines",
+        default="chromium,firefox,webkit",
+        help="engines that tests using `haven_engine` run in (comma-separated; "
+        "default: chromium,firefox,webkit)",
+    )
+    group.addoption(
+        "--haven-engine-timeout",
+        default=60.0,
+        type=float,
+        help="seconds each engine's session may take to start before its tests skip (default 60)",
     )
 
 
@@ -55,6 +69,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not config.pluginmanager.is_registered(late_fixtures):
         config.pluginmanager.register(late_fixtures, "flask_haven_late_fixtures")
+    # `haven_engine`: the same test in Chromium, Firefox and WebKit (docs/engines.md).
+    from .engines import fixtures as engine_fixtures
+
+    if not config.pluginmanager.is_registered(engine_fixtures):
+        config.pluginmanager.register(engine_fixtures, "flask_haven_engine_fixtures")
+    config.addinivalue_line("markers", "engines: runs once per browser engine (haven_engine)")
 
 
 @pytest.fixture(scope="session")
