@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
 from flask_haven.testing.engines import Engine, QuickExit
 
 from .conftest import BLANK_PATH, EngineSite
@@ -48,7 +50,16 @@ def test_clicking_the_link_leaves_and_back_skips_the_page(
     assert_left_with_replace(haven_engine, quick_exit, entries)
 
 
-def test_repeated_escape_still_leaves(haven_engine: Engine, exit_url: str) -> None:
+def test_repeated_escape_still_leaves(
+    haven_engine: Engine, haven_engine_name: str, exit_url: str, request: pytest.FixtureRequest
+) -> None:
+    if haven_engine_name == "webkit":
+        # Seen intermittently in WebKitGTK's MiniBrowser: the address shows the
+        # exit page but the old page stays (content hidden). Not yet known
+        # whether the engine or MiniBrowser stops the load; see docs/engines.md.
+        request.applymarker(
+            pytest.mark.xfail(reason="WebKitGTK: repeated Escape can stall the exit", strict=False)
+        )
     # Escape also means "stop loading": presses while leaving must not cancel the exit.
     haven_engine.open("/")
     quick_exit = QuickExit(haven_engine, exit_url=exit_url)

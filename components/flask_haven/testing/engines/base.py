@@ -336,12 +336,32 @@ class Engine(ABC):
         exact: bool = True,
         within: tuple[str, str] | None = None,
     ) -> None:
-        """Click the element with ``role`` and ``name`` (waiting for it to appear)."""
-        self._click(self.get(role, name, exact=exact, within=within))
+        """Click the element with ``role`` and ``name`` (waiting for it to appear).
+
+        A radio or checkbox drawn by CSS over a transparent input is clicked
+        through its label when the engine calls the input not interactable
+        (WebKitGTK does): the label is what a person clicks.
+        """
+        element = self.get(role, name, exact=exact, within=within)
+        self._into_view(element)
+        try:
+            self._click(element)
+        except Exception:
+            label = self.run("return (arguments[0].labels || [])[0] || null", element)
+            if label is None:
+                raise
+            self._click(label)
 
     def fill(self, role: str, name: str, text: str) -> None:
         """Type ``text`` into the field with ``role`` (usually ``textbox``) and ``name``."""
-        self._type(self.get(role, name), text)
+        element = self.get(role, name)
+        self._into_view(element)
+        self._type(element, text)
+
+    def _into_view(self, element: Any) -> None:
+        # Mid-screen, clear of the sticky quick exit bar and the cookie banner:
+        # WebKitWebDriver calls an element under either "not interactable".
+        self.run("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", element)
 
     def is_checked(self, role: str, name: str, *, within: tuple[str, str] | None = None) -> bool:
         """Whether the radio or checkbox with ``name`` is checked."""

@@ -99,7 +99,8 @@ class FirefoxEngine(Engine):
 
     def _type(self, element: Any, text: str) -> None:
         element.clear()
-        element.send_keys(text)
+        if text:  # WebKitWebDriver refuses an empty string
+            element.send_keys(text)
 
     def press(self, key: str) -> None:
         code = webdriver_key(key)

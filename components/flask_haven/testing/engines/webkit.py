@@ -110,6 +110,9 @@ class WebKitEngine(Engine):
             abandon,
         )
         driver.set_script_timeout(10)
+        # Xvfb has no window manager: size the window like a desktop browser's.
+        driver.set_window_size(1280, 1000)
+        _bound_commands(driver, seconds=30)
         return driver
 
     def _navigate(self, url: str) -> None:
@@ -155,7 +158,8 @@ class WebKitEngine(Engine):
 
     def _type(self, element: Any, text: str) -> None:
         element.clear()
-        element.send_keys(text)
+        if text:  # WebKitWebDriver refuses an empty string
+            element.send_keys(text)
 
     def press(self, key: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
@@ -191,3 +195,20 @@ class WebKitEngine(Engine):
             process = getattr(self._service, "process", None)
             if process is not None and process.poll() is None:
                 kill_process_group(process.pid)
+
+
+def _bound_commands(driver: Any, *, seconds: float) -> None:
+    """Make each WebDriver command fail after ``seconds`` instead of waiting forever.
+
+    A script sent while WebKitGTK swaps a page's process was seen never to
+    be answered; by default Selenium would wait on that socket for ever and
+    hang the whole test run. Selenium offers no public setting on a driver it
+    built, so the connection pool is rebuilt with the new timeout.
+    """
+    executor = driver.command_executor
+    config = getattr(executor, "_client_config", None)
+    rebuild = getattr(executor, "_get_connection_manager", None)
+    if config is None or rebuild is None:
+        return
+    config.timeout = seconds
+    executor._conn = rebuild()
