@@ -10,8 +10,9 @@ Order of preference:
 
 The project's ``make test`` runs ``python -m flask_haven.testing.browser --ensure``
 and the pytest plugin uses :func:`find_chromium` to fill in ``executable_path``,
-so the same rule serves our suite and a QA team's. Firefox and WebKit are left
-to Playwright (``--browser firefox``), unchanged.
+so the same rule serves our suite and a QA team's. Playwright's own Firefox and
+WebKit (``--browser firefox``) are left unchanged; ``--ensure`` also installs
+the Firefox and WebKit that :mod:`flask_haven.testing.engines` drives.
 """
 
 from __future__ import annotations
@@ -128,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.ensure:
         ensure_chromium()
+        # Firefox and WebKit for the cross-engine tests; reports each engine,
+        # and never fails the build for one (its tests skip, saying why).
+        from .engines.discovery import ensure_engines
+
+        ensure_engines()
         return 0
     found = find_chromium()
     print(f"browser: {found.source} {found.path or '(none)'}")

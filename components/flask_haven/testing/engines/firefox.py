@@ -7,6 +7,7 @@ Firefox with a fresh profile and talks to it directly.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import warnings
 from typing import Any
@@ -69,6 +70,7 @@ class FirefoxEngine(Engine):
                     headless=True,
                     port=free_port(),
                     startup_timeout=int(timeout),
+                    gecko_log=os.devnull,  # not a gecko.log in the working directory
                     prefs={**FIREFOX_PREFS, "javascript.enabled": javascript},
                 )
                 gc.collect()
