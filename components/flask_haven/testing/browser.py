@@ -10,8 +10,9 @@ Order of preference:
 
 The project's ``make test`` runs ``python -m flask_haven.testing.browser --ensure``
 and the pytest plugin uses :func:`find_chromium` to fill in ``executable_path``,
-so the same rule serves our suite and a QA team's. Firefox and WebKit are left
-to Playwright (``--browser firefox``), unchanged.
+so the same rule serves our suite and a QA team's. Playwright's own Firefox and
+WebKit (``--browser firefox``) are left unchanged; ``--ensure --engines`` also
+installs the Firefox and WebKit that :mod:`flask_haven.testing.engines` drives.
 """
 
 from __future__ import annotations
@@ -169,12 +170,21 @@ def chromium_launch_args(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m flask_haven.testing.browser [--ensure]``: print (or install) the browser."""
+    """``python -m flask_haven.testing.browser [--ensure [--engines]]``: print (or install)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ensure", action="store_true", help="install one if none is found")
+    parser.add_argument(
+        "--engines", action="store_true", help="with --ensure: also Firefox and WebKit"
+    )
     options = parser.parse_args(argv)
     if options.ensure:
         ensure_chromium()
+        if options.engines:
+            # Firefox and WebKit for the cross-engine tests; reports each engine,
+            # and never fails the build for one (its tests skip, saying why).
+            from .engines.discovery import ensure_engines
+
+            ensure_engines()
         return 0
     found = find_chromium()
     try:

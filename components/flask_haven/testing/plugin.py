@@ -7,6 +7,8 @@ It gives Playwright tests:
   free port; Playwright's ``base_url`` points at it;
 - a usable Chromium where Playwright cannot download its own (see
   :mod:`flask_haven.testing.browser`); ``--browser firefox`` is untouched;
+- ``haven_engine``: a test run once in each of Chromium, Firefox and WebKit
+  (:mod:`flask_haven.testing.engines`, ``--haven-engines``);
 - a watcher on every ``page`` so :func:`assert_no_csp_violations` and
   :func:`assert_no_console_errors` can report what happened;
 - ``haven_exit_stub``, the quick exit's page answered locally;
@@ -61,6 +63,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     parser.addini("haven_exit_url", "the quick exit URL haven_exit_stub answers")
+    group.addoption(
+        "--haven-engines",
+        default="chromium,firefox,webkit",
+        help="engines that tests using `haven_engine` run in (comma-separated; "
+        "default: chromium,firefox,webkit)",
+    )
+    group.addoption(
+        "--haven-engine-timeout",
+        default=60.0,
+        type=float,
+        help="seconds each engine's session may take to start before its tests skip (default 60)",
+    )
 
 
 class LiveServer:
@@ -98,6 +112,12 @@ def pytest_configure(config: pytest.Config) -> None:
     timeout = config.getoption("haven_timeout") or config.getini("haven_timeout")
     if timeout:
         settings.presence_timeout = float(timeout)
+    # `haven_engine`: the same test in Chromium, Firefox and WebKit (docs/engines.md).
+    from .engines import fixtures as engine_fixtures
+
+    if not config.pluginmanager.is_registered(engine_fixtures):
+        config.pluginmanager.register(engine_fixtures, "flask_haven_engine_fixtures")
+    config.addinivalue_line("markers", "engines: runs once per browser engine (haven_engine)")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,172 @@
+"""Cross-engine tests: each test runs in Chromium, Firefox and WebKit.
+
+The demo app is served once for the session, behind a thin WSGI wrapper that
+adds what Firefox and WebKit cannot do from the test side (they have no
+request interception):
+
+- the exit page, on a second tiny server at ``http://127.0.0.2:<port>/``: the
+  quick exit is configured to leave there, a different site from the demo's
+  ``127.0.0.1``, so no test depends on a third party's site. (Not
+  ``localhost``: Chromium sometimes asks DNS about it, which took 5 s here.);
+- a ``report-uri`` on the Content-Security-Policy, so every engine reports
+  every violation (the page's load included) to the server;
+- a log of the requests the server received (the quick exit's keepalive POST).
+
+Tests take ``haven_engine`` (JavaScript on) or ``haven_engine_nojs`` from the
+flask-haven plugin: our own QA tooling, the same a site's QA team uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from demo_app import create_app
+from flask_haven.feedback import MemoryRateLimitStore
+from flask_haven.state import state_of
+from flask_haven.testing.engines import CspReportCollector, Engine
+from flask_haven.testing.plugin import LiveServer
+
+EXIT_PATH = "/_engines/exit"
+BLANK_PATH = "/_engines/blank"
+EXIT_PAGE = b"<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
+BLANK_PAGE = b"<!DOCTYPE html><html lang='en'><title>Blank</title></html>"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            # Browser tests: `make unit` (-m "not e2e") leaves them out.
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "csp_violation_expected: the test causes one on purpose")
+
+
+def stub_page(body: bytes, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+    )
+    return [body]
+
+
+def exit_site(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """The exit page (the weather), whatever the path."""
+    return stub_page(EXIT_PAGE, start_response)
+
+
+class EngineSite:
+    """WSGI: the test-only pages, else the demo app (set later, once the port is known)."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        self.requests: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        with self._lock:
+            self.requests.append((environ.get("REQUEST_METHOD", ""), path))
+        if path == BLANK_PATH:
+            return stub_page(BLANK_PAGE, start_response)
+        result: Iterable[bytes] = self.app(environ, start_response)
+        return result
+
+    def posts_to(self, path: str) -> int:
+        """How many POSTs to ``path`` the server has received."""
+        with self._lock:
+            return sum(1 for method, seen in self.requests if method == "POST" and seen == path)
+
+
+@pytest.fixture(scope="session")
+def engine_site() -> EngineSite:
+    return EngineSite()
+
+
+@pytest.fixture(scope="session")
+def csp_reports(engine_site: EngineSite) -> CspReportCollector:
+    return CspReportCollector(engine_site)
+
+
+@pytest.fixture(scope="session")
+def exit_url() -> Iterator[str]:
+    """Where the quick exit goes: the stub page, on another site (``127.0.0.2``)."""
+    server = make_server("127.0.0.2", 0, exit_site, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.2:{server.server_port}{EXIT_PATH}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def haven_live_server(
+    engine_site: EngineSite,
+    csp_reports: CspReportCollector,
+    exit_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """The demo app (with its failing demo pages) behind the wrapper, on a free port."""
+    engine_site.app = create_app(
+        {
+            "INSTANCE_PATH": tmp_path_factory.mktemp("engines") / "instance",
+            "DEMO_ERROR_ROUTES": True,
+            "HAVEN_QUICK_EXIT_URL": exit_url,
+        }
+    )
+    server = LiveServer(csp_reports).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def haven_app(engine_site: EngineSite, haven_live_server: LiveServer) -> Flask:
+    app: Flask = engine_site.app
+    return app
+
+
+@pytest.fixture(scope="session")
+def haven_engine_reset_url(haven_live_server: LiveServer) -> str:
+    """The cheapest page on the site, for deleting its cookies between tests."""
+    return haven_live_server.url + BLANK_PATH
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(
+    request: pytest.FixtureRequest, csp_reports: CspReportCollector
+) -> Iterator[None]:
+    """Every test fails on a CSP violation that any engine reported, by report-uri
+    (the page's load included) or to the page's listener (after load)."""
+    engines: list[Engine] = [
+        request.getfixturevalue(name)
+        for name in ("haven_engine", "haven_engine_nojs")
+        if name in request.fixturenames
+    ]
+    csp_reports.take()
+    yield
+    if request.node.get_closest_marker("csp_violation_expected"):
+        csp_reports.wait_for_report(timeout=1)
+        return
+    seen = csp_reports.take()
+    for engine in engines:
+        # The page may be mid-navigation; the report-uri covers it then.
+        with contextlib.suppress(Exception):
+            seen += engine.csp_violations()
+    assert not seen, "Content-Security-Policy violations:\n- " + "\n- ".join(seen)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit(haven_app: Flask) -> None:
+    """Feedback tests post several times per engine: nothing counts from earlier tests."""
+    state_of(haven_app).rate_limit_store = MemoryRateLimitStore()
