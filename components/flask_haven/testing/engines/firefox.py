@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import tempfile
 import warnings
 from typing import Any
 
@@ -59,6 +60,10 @@ class FirefoxEngine(Engine):
                 "firefox: the Python client is missing (pip install 'flask-haven[engines]')"
             ) from None
         holder: list[Any] = []
+        # Firefox's own log goes to a folder of ours. Never os.devnull: Marionette
+        # deletes an existing log file before starting, and as root that deletes
+        # /dev/null itself (Firefox then writes its log into a plain file there).
+        self._log_dir = tempfile.mkdtemp(prefix="haven-firefox-")
 
         def start() -> Any:
             # While it waits for Firefox, Marionette probes the port with
@@ -70,7 +75,7 @@ class FirefoxEngine(Engine):
                     headless=True,
                     port=free_port(),
                     startup_timeout=int(timeout),
-                    gecko_log=os.devnull,  # not a gecko.log in the working directory
+                    gecko_log=os.path.join(self._log_dir, "gecko.log"),
                     prefs={**FIREFOX_PREFS, "javascript.enabled": javascript},
                 )
                 gc.collect()
@@ -130,7 +135,10 @@ class FirefoxEngine(Engine):
         self._client.set_pref("javascript.enabled", enabled)
 
     def quit(self) -> None:
-        _close(self._client)
+        try:
+            _close(self._client)
+        finally:
+            shutil.rmtree(self._log_dir, ignore_errors=True)
 
 
 def _close(client: Any) -> None:
