@@ -13,9 +13,18 @@ haven_cli = AppGroup("haven", help="flask-haven: build assets and export data.")
 @haven_cli.command("build-assets")
 def build_assets() -> None:
     """Rebuild the minified, content-hashed JS and CSS bundles."""
-    from .assets import DIST_DIR, build
+    from .assets import DIST_DIR, BuildToolsMissing, build, in_source_checkout
 
-    for kind, name in build().items():
+    if not in_source_checkout():
+        raise click.ClickException(
+            "build-assets rebuilds the bundles of a source checkout; an installed "
+            "flask-haven already ships them built."
+        )
+    try:
+        names = build()
+    except BuildToolsMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    for kind, name in names.items():
         click.echo(f"built {kind}: {DIST_DIR / name}")
 
 
