@@ -25,7 +25,7 @@ from flask import Flask, render_template
 from markupsafe import Markup, escape
 
 from .consent.manager import consent
-from .i18n import fragment_lang, gettext, page_direction, page_language_tag
+from .i18n import page_direction, page_language_tag
 from .state import current_state
 
 MAIN_ID = "main-content"
@@ -81,24 +81,17 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
 
 def body_attributes(classes: str | None = None) -> Markup:
     """``class`` and the texts the bundle uses for messages it makes itself."""
-    return _attributes(
-        [
-            ("class", _join_classes("haven-template__body", classes)),
-            (
-                "data-haven-error-text",
-                gettext("Sorry, there was a technical problem. Please try again."),
-            ),
-            ("data-haven-dismiss-text", gettext("Hide this message")),
-        ]
-    )
+    return _render("haven/page/body-attributes.html", haven_body_classes=(classes or "").strip())
 
 
 def skip_link() -> Markup:
     """The skip link to ``#main-content``: the first stop for keyboard users."""
-    return Markup(  # noqa: S704  (escaped)
-        f'<a href="#{MAIN_ID}" class="haven-skip-link"{fragment_lang()}>'
-        f"{escape(gettext('Skip to main content'))}</a>"
-    )
+    return _render("haven/page/skip-link.html")
+
+
+def _render(template: str, **context: object) -> Markup:
+    # Templates of ours, rendered with autoescape; texts come from the catalogue.
+    return Markup(render_template(template, **context).strip())  # noqa: S704
 
 
 def body_start(
@@ -110,14 +103,11 @@ def body_start(
     exit the very next stop, then the banner (rendered only while no valid
     choice exists, so a page with consent carries none).
     """
-    # A template of ours, rendered with autoescape.
-    return Markup(  # noqa: S704
-        render_template(
-            "haven/page/body-start.html",
-            haven_show_skip_link=skip_link,
-            haven_show_quick_exit=quick_exit,
-            haven_show_cookie_banner=cookie_banner,
-        )
+    return _render(
+        "haven/page/body-start.html",
+        haven_show_skip_link=skip_link,
+        haven_show_quick_exit=quick_exit,
+        haven_show_cookie_banner=cookie_banner,
     )
 
 
