@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,10 +82,11 @@ def make_site(
     config: dict[str, Any] | None = None,
     haven: Haven | None = None,
     layout: str | None = None,
+    before_haven: Callable[[Flask], object] | None = None,
 ) -> Flask:
     """One example site. ``layout`` replaces the docs' own layout (``None`` keeps it)."""
     app = Flask(name.replace(" ", "_").lower(), instance_path=str(tmp / "instance"))
-    app.config.update(
+    app.config.from_mapping(
         SECRET_KEY=SECRET,
         HAVEN_SERVICE_NAME=name,
         HAVEN_CONSENT_POLICY=POLICY,
@@ -94,11 +96,13 @@ def make_site(
         HAVEN_ERROR_LAYOUT="base.html",
         HAVEN_PHASE="beta",
         HAVEN_DATABASE_URL=f"sqlite:///{tmp / (name.replace(' ', '-') + '.sqlite3')}",
-        **(config or {}),
     )
+    app.config.update(config or {})
     app.jinja_loader = ChoiceLoader(
         [DictLoader({"base.html": layout or own_layout(), "cookies.html": COOKIES})]
     )
+    if before_haven is not None:
+        before_haven(app)
     (haven or Haven()).init_app(app)
 
     @app.route("/")
