@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app
+from flask import Flask, current_app
+from flask.sansio.app import App
+from flask.sansio.blueprints import Blueprint as SansioBlueprint
 
 # The views and blueprints that check our CSRF token themselves.
 _OUR_BLUEPRINTS = ("haven_consent",)
@@ -60,7 +62,7 @@ def _fit_in(app: Flask) -> None:
     _warn_about_talisman(app)
 
 
-def exempt_from_site_csrf(app: Flask, blueprint: Blueprint) -> None:
+def exempt_from_site_csrf(app: App, blueprint: SansioBlueprint) -> None:
     """Exempt one of our blueprints from the site's ``CSRFProtect``, if it has one."""
     csrf = app.extensions.get("csrf")
     if csrf is not None:

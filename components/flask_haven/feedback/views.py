@@ -13,7 +13,6 @@ from urllib.parse import quote, unquote_to_bytes
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     has_request_context,
@@ -23,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.sansio.app import App
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
@@ -112,7 +112,7 @@ def create_feedback_blueprint(
 class FeedbackBlueprint(Blueprint):
     """The feedback pages' Blueprint: its class is how the phase banner finds it."""
 
-    def register(self, app: Flask, options: dict[str, Any]) -> None:
+    def register(self, app: App, options: dict[str, Any]) -> None:
         """Mount the pages, and fail now (not on the first post) without a ``SECRET_KEY``."""
         super().register(app, options)
         if EXTENSION_KEY in app.extensions:
@@ -122,11 +122,11 @@ class FeedbackBlueprint(Blueprint):
         coexist.exempt_from_site_csrf(app, self)
 
 
-def _has_feedback_blueprint(app: Flask) -> bool:
+def _has_feedback_blueprint(app: App) -> bool:
     return any(isinstance(bp, FeedbackBlueprint) for bp in app.blueprints.values())
 
 
-def require_secret_key(app: Flask, what: str) -> None:
+def require_secret_key(app: App, what: str) -> None:
     """Raise :class:`HavenConfigError` at start-up when ``what`` needs ``SECRET_KEY``."""
     if not app.config.get("SECRET_KEY") and not app.config.get("TESTING"):
         raise HavenConfigError(
