@@ -20,8 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from tests.services import free_port
+
+from .sites import EXIT_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 PIP = ("-m", "pip", "--disable-pip-version-check", "-q")
@@ -135,7 +138,7 @@ def wheel_server(wheel_venv: Path) -> Iterator[tuple[str, Path]]:
 
 
 def test_installed_wheel_in_debug_mode_serves_the_prebuilt_bundles(
-    wheel_venv: Path, wheel_server: tuple[str, Path]
+    wheel_venv: Path, wheel_server: tuple[str, Path], browser: Browser
 ) -> None:
     url, log = wheel_server
     dist = _installed_dist(wheel_venv)
@@ -153,6 +156,19 @@ def test_installed_wheel_in_debug_mode_serves_the_prebuilt_bundles(
     assert {p.name: p.stat().st_mtime for p in dist.iterdir()} == before
     assert "site-packages" in str(dist)
     assert log.read_text().count("pip install -e '.[build]'") == 1, log.read_text()
+
+    # In a browser: the bundle runs (no console error) and the quick exit leaves.
+    context = browser.new_context()
+    context.route(EXIT_URL + "**", lambda route: route.fulfill(body="<title>Weather</title>"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + "/")
+    page.wait_for_function("() => document.body.classList.contains('haven-js-enabled')")
+    page.get_by_role("link", name="Leave this site").click()
+    page.wait_for_url(EXIT_URL + "**")
+    context.close()
+    assert not errors, errors
 
     # The build command without webassets: one clear line, a non-zero exit.
     result = subprocess.run(
