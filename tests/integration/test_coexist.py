@@ -153,3 +153,24 @@ def test_gated_scripts_keep_every_attribute(tmp_path: Path) -> None:
         )
     assert 'type="text/plain"' in inert and 'integrity="sha384-x"' in inert
     assert 'crossorigin="anonymous"' in inert and 'nonce="n1"' in inert and " defer" in inert
+
+
+@pytest.mark.parametrize("application_root", [None, "/gethelp"])
+def test_under_a_prefix_the_redirect_and_the_consent_cookie_stay_inside_it(
+    tmp_path: Path, application_root: str | None
+) -> None:
+    config = {"APPLICATION_ROOT": application_root} if application_root else {}
+    site = make_site(tmp=tmp_path, config=config)
+    client = site.test_client()
+    base = "http://localhost/gethelp"
+    page = client.get("/", base_url=base).get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        "/_haven/consent",
+        base_url=base,
+        data={"cookies": "accept", "return_to": "/?q=1", "csrf_token": token},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/gethelp/?q=1"
+    cookie = client.get_cookie("haven_consent", path="/gethelp")
+    assert cookie is not None and cookie.path == "/gethelp"
