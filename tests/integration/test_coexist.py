@@ -174,3 +174,13 @@ def test_under_a_prefix_the_redirect_and_the_consent_cookie_stay_inside_it(
     assert response.headers["Location"] == "/gethelp/?q=1"
     cookie = client.get_cookie("haven_consent", path="/gethelp")
     assert cookie is not None and cookie.path == "/gethelp"
+
+
+def test_auto_build_only_in_a_source_checkout(tmp_path: Path) -> None:
+    from flask_haven.assets import PACKAGE_DIR, in_source_checkout
+
+    assert in_source_checkout(PACKAGE_DIR)  # this repository
+    installed = tmp_path / "lib" / "python3.11" / "site-packages" / "flask_haven"
+    installed.mkdir(parents=True)
+    (installed.parent.parent / "pyproject.toml").write_text("")
+    assert not in_source_checkout(installed)
