@@ -45,6 +45,8 @@ DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_SERVICE_NAME": {"en": "Northfield Council", "cy": "Cyngor Northfield"},
     "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
     "HAVEN_CONSENT_LOG": True,
+    # The demo is served over HTTPS in production: mark its session cookie Secure there.
+    "HAVEN_SECURE_SESSION_COOKIE": True,
     # Error pages wear the site's own header and footer.
     "HAVEN_ERROR_LAYOUT": "base.html",
 }

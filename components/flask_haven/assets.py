@@ -148,6 +148,10 @@ def build(dist_dir: Path = DIST_DIR) -> dict[str, str]:
     names, and the manifest is written last (atomically) so a reader never sees
     a name whose file is not there yet.
     """
+    if not build_tools_installed():
+        raise BuildToolsMissing(
+            "building the bundles needs the build extra: pip install 'flask-haven[build]'"
+        )
     from webassets import Bundle, Environment
 
     dist_dir.mkdir(parents=True, exist_ok=True)
@@ -184,6 +188,42 @@ def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
         handle.write("\n")
     os.chmod(tmp, 0o644)  # mkstemp makes it private; the bundle folder is public
     os.replace(tmp, path)
+
+
+BUILD_HINT = (
+    "flask-haven: serving the prebuilt JS/CSS bundles; to rebuild them when a component "
+    "changes, work in a source checkout with `pip install -e '.[build]'`."
+)
+
+
+class BuildToolsMissing(RuntimeError):
+    """The ``build`` extra (webassets, rjsmin, csscompressor) is not installed."""
+
+
+def in_source_checkout(package_dir: Path = PACKAGE_DIR) -> bool:
+    """True when the package runs from a source checkout, where building is allowed.
+
+    An installed package (``site-packages``) is never written to: its bundles
+    are the ones released, and the folder may be shared or read-only.
+    """
+    if {"site-packages", "dist-packages"} & set(package_dir.parts):
+        return False
+    return (package_dir.parent.parent / "pyproject.toml").is_file()
+
+
+def build_tools_installed() -> bool:
+    """True when the ``build`` extra is importable."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("webassets", "rjsmin", "csscompressor"))
+
+
+def can_auto_build(logger: Any) -> bool:
+    """Whether debug auto-build may run here; if not, say once (per app) how to get it."""
+    if in_source_checkout() and build_tools_installed():
+        return True
+    logger.warning(BUILD_HINT)
+    return False
 
 
 @dataclass

@@ -13,9 +13,25 @@ haven_cli = AppGroup("haven", help="flask-haven: build assets and export data.")
 @haven_cli.command("build-assets")
 def build_assets() -> None:
     """Rebuild the minified, content-hashed JS and CSS bundles."""
-    from .assets import DIST_DIR, build
+    from .assets import (
+        DIST_DIR,
+        BuildToolsMissing,
+        build,
+        build_tools_installed,
+        in_source_checkout,
+    )
 
-    for kind, name in build().items():
+    # One clear line and a non-zero exit, never a traceback.
+    if build_tools_installed() and not in_source_checkout():
+        raise click.ClickException(
+            "build-assets rebuilds the bundles of a source checkout; an installed "
+            "flask-haven already ships them built."
+        )
+    try:
+        names = build()
+    except BuildToolsMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    for kind, name in names.items():
         click.echo(f"built {kind}: {DIST_DIR / name}")
 
 

@@ -113,7 +113,14 @@ SETTINGS: tuple[Setting, ...] = (
         "HAVEN_ASSETS_AUTO_BUILD",
         None,
         "Rebuild the JS/CSS bundles when their sources change. `None` follows `app.debug`. "
-        "Needs the `build` extra; production serves the prebuilt bundles in the wheel.",
+        "Needs the `build` extra and a source checkout; otherwise (an installed wheel) the "
+        "prebuilt bundles are served and the log says so once.",
+    ),
+    Setting(
+        "HAVEN_SECURE_SESSION_COOKIE",
+        False,
+        "Replace Flask's default session interface with one that marks the session cookie "
+        "`Secure` on every HTTPS request. Off by default: the site's session is the site's.",
     ),
     Setting(
         "HAVEN_CONSENT_POLICY",
@@ -142,7 +149,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_CONSENT_SETTINGS_URL",
         "/cookies",
-        "Where the site's cookies page is; the banner's Customise cookies link points there.",
+        "Where the site's cookies page is (an endpoint such as `'cookies'`, an app-relative "
+        "path, or an https URL); the banner's Customise cookies link points there.",
     ),
     # Phase banner and feedback.
     Setting(
@@ -166,8 +174,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_FEEDBACK_URL",
         None,
-        "Where the banner links. `None` means the feedback blueprint's page if the app "
-        "registered it, else `/feedback`.",
+        "Where the banner links: an endpoint, an app-relative path or an https URL. `None` "
+        "means the feedback blueprint's page if the app registered it, else no link.",
     ),
     Setting(
         "HAVEN_FEEDBACK_BASE_TEMPLATE",

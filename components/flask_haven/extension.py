@@ -17,8 +17,9 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
+from . import coexist, page
 from . import config as haven_config
-from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest
+from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
 from .consent import manager as consent_manager
 from .consent import views as consent_views
@@ -26,7 +27,7 @@ from .consent.manager import ConsentManager
 from .csrf import csrf_token
 from .errors import healthz, init_errors
 from .feedback.ratelimit import MemoryRateLimitStore
-from .feedback.views import feedback_url
+from .feedback.views import _has_feedback_blueprint, feedback_url, require_secret_key
 from .i18n import LocaleSelector, Translator, init_i18n
 from .security import NO_STORE, apply_security_headers, no_store
 from .settings import HavenSettings, maintenance_from_environment, parse_settings
@@ -91,12 +92,20 @@ class Haven:
         # site chose its own (Flask's defaults are no SameSite and no Secure).
         if app.config.get("SESSION_COOKIE_SAMESITE") is None:
             app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-        if type(app.session_interface) is SecureCookieSessionInterface:
-            app.session_interface = _SecureOnHttpsSessionInterface()
 
         state = self._build_state(app)
+        # The session interface is the site's: replaced only when the site asks,
+        # and only Flask's own default (never one the site installed).
+        if (
+            state.settings.secure_session_cookie
+            and type(app.session_interface) is SecureCookieSessionInterface
+        ):
+            app.session_interface = _SecureOnHttpsSessionInterface()
         app.extensions[EXTENSION_KEY] = state
         self._register(app, state)
+        if _has_feedback_blueprint(app):
+            require_secret_key(app, "The feedback form")
+        coexist.init_app(app)
 
     def _build_state(self, app: Flask) -> HavenState:
         """The one parse step (every HAVEN_* setting is checked here, at start-up),
@@ -107,7 +116,10 @@ class Haven:
             extension=self,
             # Per app, not on this object: one Haven() may serve several apps
             # (application factory), each with its own debug setting.
-            assets=AssetManifest(DIST_DIR, auto_build=settings.assets_auto_build),
+            assets=AssetManifest(
+                DIST_DIR,
+                auto_build=settings.assets_auto_build and can_auto_build(app.logger),
+            ),
             translator=Translator(
                 settings.languages,
                 settings.locale,
@@ -131,6 +143,7 @@ class Haven:
 
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
+        page.init_app(app)
         # Translations come before anything that renders text.
         init_i18n(app, state.translator)
 
@@ -219,8 +232,14 @@ class _SecureOnHttpsSessionInterface(SecureCookieSessionInterface):
 
 def _send_static(filename: str) -> Response:
     """Serve the bundles; hashed names are cached for a year and never revalidated."""
-    response = send_from_directory(PACKAGE_DIR / "static", filename)
-    if filename.startswith("dist/haven."):
+    hashed = filename.startswith("dist/haven.")
+    response = send_from_directory(
+        PACKAGE_DIR / "static", filename, max_age=IMMUTABLE_MAX_AGE if hashed else None
+    )
+    if hashed:
+        # Flask marks files without a max age "no-cache"; a hashed name never
+        # changes content, so the browser must not even revalidate it.
+        response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = IMMUTABLE_MAX_AGE
         response.cache_control.immutable = True

@@ -30,6 +30,7 @@ from .consent.policy import Policy, load_policy
 from .feedback.ratelimit import RateLimitStore
 from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
 from .i18n import LocalText, check_local_text, check_locale
+from .paths import is_page_setting
 
 DAY = 86_400
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
@@ -100,6 +101,7 @@ class HavenSettings:
     csp: str | None
     database_url: str | None
     assets_auto_build: bool
+    secure_session_cookie: bool
     quick_exit: QuickExitSettings
     consent: ConsentSettings
     feedback: FeedbackSettings
@@ -130,6 +132,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
         assets_auto_build=debug if auto_build is None else bool(auto_build),
+        secure_session_cookie=bool(values["HAVEN_SECURE_SESSION_COOKIE"]),
         quick_exit=_quick_exit(values),
         consent=_consent(values, has_secret_key=bool(config.get("SECRET_KEY")), config=config),
         feedback=_feedback(values),
@@ -197,12 +200,18 @@ def _consent(
     if policy is not None and not has_secret_key and not config.get("TESTING"):
         # The cookie is signed: without a key nobody's choice could be read back.
         raise HavenConfigError("HAVEN_CONSENT_POLICY needs the app's SECRET_KEY to be set.")
+    settings_url = values["HAVEN_CONSENT_SETTINGS_URL"]
+    if not is_page_setting(settings_url):
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_SETTINGS_URL must be an endpoint name such as 'cookies', a path "
+            f"starting with '/' or an https URL; got {settings_url!r}."
+        )
     return ConsentSettings(
         policy=policy,
         max_age_seconds=max_age_days * DAY,
         honour_gpc=bool(values["HAVEN_CONSENT_HONOUR_GPC"]),
         log=bool(values["HAVEN_CONSENT_LOG"]),
-        settings_url=str(values["HAVEN_CONSENT_SETTINGS_URL"]),
+        settings_url=settings_url,
     )
 
 
@@ -214,10 +223,10 @@ def _phase_banner(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
     for key in ("HAVEN_PHASE_BANNER_TEXT", "HAVEN_PHASE_BANNER_LINK_TEXT"):
         check_local_text(values[key], key)
     url = values["HAVEN_FEEDBACK_URL"]
-    if url is not None and (not isinstance(url, str) or not url.startswith(("/", "https://"))):
+    if url is not None and not is_page_setting(url):
         raise HavenConfigError(
-            f"HAVEN_FEEDBACK_URL must be a path starting with '/', an https URL, or None; "
-            f"got {url!r}."
+            f"HAVEN_FEEDBACK_URL must be an endpoint name such as 'feedback.form', a path "
+            f"starting with '/', an https URL, or None; got {url!r}."
         )
     return phase, url
 

@@ -16,6 +16,7 @@ from flask import current_app, has_request_context, request, session
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from ..paths import page_url
 from ..state import current_state, peek_request_state, request_state
 from . import log
 from .codec import COOKIE_NAME, Consent, decode, encode
@@ -107,7 +108,7 @@ class ConsentManager:
             COOKIE_NAME,
             encode(consent, current_app.config["SECRET_KEY"] or ""),
             max_age=self.settings.max_age_seconds,
-            path="/",
+            path=consent_cookie_path(),
             secure=request.is_secure,
             samesite="Lax",
         )
@@ -161,11 +162,25 @@ class ConsentManager:
             return response
         state = request_state().consent
         if COOKIE_NAME in request.cookies and state.recorded is None:
-            response.delete_cookie(COOKIE_NAME, path="/")
+            response.delete_cookie(COOKIE_NAME, path=consent_cookie_path())
         choices = {name: state.allows(name) for name in self.policy.optional_names}
         for name in self.cookies_to_clear(choices, only_present=not saved):
             response.delete_cookie(name, path="/")
         return response
+
+
+def consent_cookie_path() -> str:
+    """The consent cookie's ``Path``: the app's root, as for the session cookie.
+
+    Under a prefix (``/gethelp``) the choice belongs to that app only, like its
+    session; Flask's own rule (``SESSION_COOKIE_PATH``, else ``APPLICATION_ROOT``)
+    is reused, falling back to the request's ``SCRIPT_NAME`` when the site set
+    neither (DispatcherMiddleware, ProxyFix ``x_prefix``).
+    """
+    path = str(current_app.session_interface.get_cookie_path(current_app) or "/")
+    if path == "/" and has_request_context() and request.script_root:
+        return request.script_root
+    return path
 
 
 class ConsentAPI:
@@ -187,8 +202,8 @@ class ConsentAPI:
 
     @property
     def settings_url(self) -> str:
-        """Where the cookies page is (``HAVEN_CONSENT_SETTINGS_URL``)."""
-        return self._manager().settings.settings_url
+        """Where the cookies page is (``HAVEN_CONSENT_SETTINGS_URL``), inside the app's prefix."""
+        return page_url(self._manager().settings.settings_url)
 
     def allows(self, category: str) -> bool:
         """True if this request may use cookies of ``category``.
@@ -250,21 +265,32 @@ class ConsentAPI:
     def script(self, category: str, src: str, **attributes: Any) -> Markup:
         """A script tag that runs only with consent for ``category``.
 
-        Allowed: a normal ``<script src defer>``. Not (yet) allowed:
-        ``type="text/plain"`` with the URL in ``data-src`` (valid HTML: a
-        ``src`` is only allowed on a script of a JavaScript type), which
-        browsers neither fetch nor run; the bundle swaps it for a real script
-        as soon as the category is allowed, without a reload. External
-        scripts only: the CSP forbids inline code.
+        Allowed: a normal ``<script src>`` (``defer`` unless the site asked for
+        ``async``). Not (yet) allowed: ``type="text/plain"`` with the URL in
+        ``data-src`` (valid HTML: a ``src`` is only allowed on a script of a
+        JavaScript type), which browsers neither fetch nor run; the bundle
+        swaps it for a real script, copying every attribute, as soon as the
+        category is allowed, without a reload. External scripts only: the CSP
+        forbids inline code.
+
+        Every attribute the site gives is kept, in both forms: ``integrity``,
+        ``crossorigin``, ``nonce``, ``referrerpolicy``, ``data_*`` (underscores
+        become hyphens). ``True`` writes a bare attribute (``async=True``);
+        ``False`` or ``None`` leaves it out.
         """
-        extra = "".join(
-            f' {escape(name.replace("_", "-"))}="{escape(value)}"'
-            for name, value in attributes.items()
-        )
+        extra = ""
+        for name, value in attributes.items():
+            if value is None or value is False:
+                continue
+            attr = escape(name.replace("_", "-"))
+            extra += f" {attr}" if value is True else f' {attr}="{escape(value)}"'
         category_attr = f' data-haven-consent="{escape(category)}"'
+        timing = "" if attributes.get("async") or "defer" in attributes else " defer"
         if self.allows(category):
-            source = f'src="{escape(src)}" defer'
+            source = f'src="{escape(src)}"{timing}'
         else:
+            # No default defer here: HTML forbids it on a script without src,
+            # and a script the bundle inserts later never blocks parsing.
             source = f'type="text/plain" data-src="{escape(src)}"'
         return Markup(f"<script {source}{category_attr}{extra}></script>")  # noqa: S704  (escaped)
 

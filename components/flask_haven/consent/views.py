@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from ..csrf import csrf_is_valid
 from ..errors import wants_json
 from ..i18n import gettext, localize
-from ..paths import safe_return_path
+from ..paths import app_url, safe_return_path
 from ..security import NO_STORE
 from ..state import current_state
 from .log import ConsentLogError
@@ -58,7 +58,9 @@ def banner_endpoint() -> Response:
     someone elsewhere; the confirmation (or the error) shows there once.
     """
     manager = _manager()
-    back = safe_return_path(request.form.get("return_to")) or "/"
+    # The form carries an app-relative path (request.full_path); the redirect
+    # puts the app's prefix back, so a prefixed site never sends people out of it.
+    back = app_url(safe_return_path(request.form.get("return_to")) or "/")
     action = request.form.get("cookies")
     if manager.policy is None:
         return _json(404) if wants_json() else redirect(back, 303)
@@ -127,7 +129,9 @@ def cookie_settings_view(template: str) -> Callable[[], Response]:
                 params["errors"] = errors
                 status = 400
             else:
-                response = _saved_json(choices) if wants_json() else redirect(request.path, 303)
+                response = (
+                    _saved_json(choices) if wants_json() else redirect(app_url(request.path), 303)
+                )
                 try:
                     manager.save(choices, response)
                 except ConsentLogError:

@@ -22,17 +22,20 @@ from flask import (
     request,
     url_for,
 )
+from flask.sansio.app import App
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import coexist
+from ..config import HavenConfigError
 from ..csrf import csrf_is_valid
 from ..db import get_engine
 from ..errors import DEFAULT_NOTICE_TEXT
 from ..i18n import N_, format_number, gettext
-from ..paths import safe_return_path
+from ..paths import app_url, page_url, safe_return_path
 from ..security import NO_STORE
-from ..state import current_state
+from ..state import EXTENSION_KEY, current_state
 from .settings import Question
 from .store import run_sinks, save_feedback
 from .validation import (
@@ -96,8 +99,8 @@ def create_feedback_blueprint(
         return _no_store(
             render_template(
                 thanks_template,
-                return_to=_return_path(request.args.get(RETURN_FIELD)),
-                home_url=request.script_root + "/",
+                return_to=_prefixed(_return_path(request.args.get(RETURN_FIELD))),
+                home_url=app_url("/"),
             )
         )
 
@@ -109,10 +112,36 @@ def create_feedback_blueprint(
 class FeedbackBlueprint(Blueprint):
     """The feedback pages' Blueprint: its class is how the phase banner finds it."""
 
+    def register(self, app: App, options: dict[str, Any]) -> None:
+        """Mount the pages, and fail now (not on the first post) without a ``SECRET_KEY``."""
+        super().register(app, options)
+        if EXTENSION_KEY in app.extensions:
+            require_secret_key(app, "The feedback form")
+        # A site's CSRFProtect would refuse a stale token with a bare 400 before
+        # our view could re-show the typed text; we check the same token ourselves.
+        coexist.exempt_from_site_csrf(app, self)
+
+
+def _has_feedback_blueprint(app: App) -> bool:
+    return any(isinstance(bp, FeedbackBlueprint) for bp in app.blueprints.values())
+
+
+def require_secret_key(app: App, what: str) -> None:
+    """Raise :class:`HavenConfigError` at start-up when ``what`` needs ``SECRET_KEY``."""
+    if not app.config.get("SECRET_KEY") and not app.config.get("TESTING"):
+        raise HavenConfigError(
+            f"{what} needs the app's SECRET_KEY (its CSRF tokens are signed with it). "
+            "Set app.config['SECRET_KEY'] to one fixed secret shared by every worker."
+        )
+
 
 def _return_path(value: object) -> str | None:
     """The page to go back to: a same-site path, without the query (it is stored)."""
     return safe_return_path(value, keep_query=False, max_length=MAX_RETURN_TO)
+
+
+def _prefixed(path: str | None) -> str | None:
+    return app_url(path) if path else None
 
 
 def _form_endpoint() -> str | None:
@@ -136,18 +165,22 @@ def _form_endpoint() -> str | None:
     return state.feedback_endpoint
 
 
-def feedback_url(return_to: str | None = None) -> str:
+def feedback_url(return_to: str | None = None) -> str | None:
     """Where the phase banner links: ``HAVEN_FEEDBACK_URL``, else the mounted form.
 
-    ``return_to`` (the page the person is on) is passed along so the thank-you
-    page can lead back to it; it is left off on the feedback page itself.
+    ``None`` when neither exists: the banner then shows no link rather than a
+    dead one. ``return_to`` (the page the person is on, app-relative) is passed
+    along so the thank-you page can lead back to it; it is left off on the
+    feedback page itself.
     """
     configured = current_state().settings.feedback.url
     if configured:
-        base = configured
+        base = page_url(configured)
     else:
         endpoint = _form_endpoint()
-        base = url_for(endpoint) if endpoint else DEFAULT_URL
+        if endpoint is None:
+            return None
+        base = url_for(endpoint)
     path = _return_path(return_to)
     if not path or not base.startswith("/") or (has_request_context() and _is_feedback_page()):
         return base
@@ -194,7 +227,7 @@ def _render_form(
         return_to=return_to,
         notice=notice,
         max_length=current_state().settings.feedback.max_length,
-        action=request.path,
+        action=app_url(request.path),
     )
     return _no_store(page, status)
 
@@ -216,7 +249,10 @@ def _parse_urlencoded(raw: bytes) -> dict[str, str]:
 
 def _first_values(questions: tuple[Question, ...]) -> dict[str, str]:
     """The fields the form knows, first value each; anything else is ignored."""
-    if request.mimetype == "application/x-www-form-urlencoded":
+    # Another extension (Flask-WTF's CSRFProtect) may have parsed the form
+    # already, which consumes the body: then its parse is the only one left.
+    form_parsed = "form" in request.__dict__
+    if request.mimetype == "application/x-www-form-urlencoded" and not form_parsed:
         form: Any = _parse_urlencoded(request.get_data(cache=True))
     else:
         form = request.form

@@ -26,9 +26,16 @@
     document.querySelectorAll('script[type="text/plain"][data-haven-consent]').forEach(function (inert) {
       var category = inert.getAttribute('data-haven-consent')
       if (!allows(category)) return
+      // Copy every attribute the site gave (integrity, crossorigin, nonce,
+      // defer, async...) but the two that kept it inert. A script made by
+      // createElement runs async unless told otherwise: keep the site's order.
       var script = document.createElement('script')
+      Array.prototype.forEach.call(inert.attributes, function (attr) {
+        if (attr.name !== 'type' && attr.name !== 'data-src') script.setAttribute(attr.name, attr.value)
+      })
+      if (inert.nonce) script.nonce = inert.nonce
+      script.async = inert.hasAttribute('async')
       script.src = inert.getAttribute('data-src')
-      script.setAttribute('data-haven-consent', category)
       inert.parentNode.replaceChild(script, inert)
     })
   }

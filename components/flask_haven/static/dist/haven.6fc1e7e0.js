@@ -113,8 +113,10 @@ function allows(category){return category==='essential'||allowed.indexOf(categor
 function runScripts(){document.querySelectorAll('script[type="text/plain"][data-haven-consent]').forEach(function(inert){var category=inert.getAttribute('data-haven-consent')
 if(!allows(category))return
 var script=document.createElement('script')
+Array.prototype.forEach.call(inert.attributes,function(attr){if(attr.name!=='type'&&attr.name!=='data-src')script.setAttribute(attr.name,attr.value)})
+if(inert.nonce)script.nonce=inert.nonce
+script.async=inert.hasAttribute('async')
 script.src=inert.getAttribute('data-src')
-script.setAttribute('data-haven-consent',category)
 inert.parentNode.replaceChild(script,inert)})}
 function toRegExp(pattern){return new RegExp('^'+pattern.replace(/[.+?^${}()|[\]\\]/g,'\\$&').replace(/\*/g,'.*')+'$')}
 function clear(patterns){var tests=patterns.map(toRegExp)

@@ -1,0 +1,136 @@
+"""The page-template contract: what any page wearing the components must carry.
+
+``haven/layout.html`` is one page template; a site with its own base layout
+calls the same helpers (Jinja globals), so nobody copies the layout's
+internals (docs/own-layout.md)::
+
+    <html {{ haven_html_attributes() }}>
+    <head> ... {{ haven_head() }} </head>
+    <body {{ haven_body_attributes() }}>
+      {{ haven_body_start() }}
+      ... <main {{ haven_main_attributes() }}> ... </main>
+      {{ haven_body_end() }}
+    </body>
+
+Each piece has a reason a page breaks without it: the ``haven-template`` class
+scopes the components' CSS; ``data-haven-consent`` tells the bundle what the
+server read from the signed consent cookie; the ``main-content`` id is where
+the skip link goes and where focus lands after "Hide cookie message"; the
+empty favicon stops a ``/favicon.ico`` request (a 404 in the console).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from markupsafe import Markup, escape
+
+from .consent.manager import consent
+from .i18n import page_direction, page_language_tag
+from .state import current_state
+
+MAIN_ID = "main-content"
+
+
+def _attributes(pairs: list[tuple[str, str | None]]) -> Markup:
+    # Names are ours; values are escaped.
+    text = " ".join(f'{name}="{escape(value)}"' for name, value in pairs if value is not None)
+    return Markup(text)  # noqa: S704
+
+
+def _join_classes(base: str, extra: str | None) -> str:
+    extra = (extra or "").strip()
+    return f"{base} {extra}" if extra else base
+
+
+def html_attributes(
+    classes: str | None = None, lang: str | None = None, dir: str | None = None
+) -> Markup:
+    """``lang``, ``dir``, ``class`` (with ``haven-template``) and ``data-haven-consent``
+    for the ``<html>`` element. ``classes`` adds the site's own classes."""
+    pairs: list[tuple[str, str | None]] = [
+        ("lang", (lang or "").strip() or page_language_tag()),
+        ("dir", (dir or "").strip() or page_direction()),
+        ("class", _join_classes("haven-template", classes)),
+    ]
+    if consent.enabled:
+        pairs.append(("data-haven-consent", " ".join(consent.allowed_categories())))
+    return _attributes(pairs)
+
+
+def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> Markup:
+    """The tags for ``<head>``: the empty favicon, the stylesheet and the deferred bundle.
+
+    The site keeps its own ``<meta charset>``, viewport and ``<title>``. Pass
+    ``favicon=False`` when the site has an icon of its own; ``scripts=False``
+    renders the no-JavaScript experience.
+    """
+    extension = current_state().extension
+    tags: list[str] = []
+    if favicon:
+        # An empty icon: browsers keep no recognisable site icon in history or
+        # bookmarks, and make no /favicon.ico request.
+        tags.append('<link rel="icon" href="data:,">')
+    css = extension.asset_url("css") if styles else None
+    if css:
+        tags.append(f'<link rel="stylesheet" href="{escape(css)}">')
+    js = extension.asset_url("js") if scripts else None
+    if js:
+        tags.append(f'<script src="{escape(js)}" defer></script>')
+    return Markup("\n  ".join(tags))  # noqa: S704  (escaped)
+
+
+def body_attributes(classes: str | None = None) -> Markup:
+    """``class`` and the texts the bundle uses for messages it makes itself."""
+    return _render("haven/page/body-attributes.html", haven_body_classes=(classes or "").strip())
+
+
+def skip_link() -> Markup:
+    """The skip link to ``#main-content``: the first stop for keyboard users."""
+    return _render("haven/page/skip-link.html")
+
+
+def _render(template: str, **context: object) -> Markup:
+    # Templates of ours, rendered with autoescape; texts come from the catalogue.
+    return Markup(render_template(template, **context).strip())  # noqa: S704
+
+
+def body_start(
+    *, skip_link: bool = True, quick_exit: bool = True, cookie_banner: bool = True
+) -> Markup:
+    """Right after ``<body>``: the skip link, the quick exit, the cookie banner.
+
+    In this order on purpose: skip link first by long convention, the quick
+    exit the very next stop, then the banner (rendered only while no valid
+    choice exists, so a page with consent carries none).
+    """
+    return _render(
+        "haven/page/body-start.html",
+        haven_show_skip_link=skip_link,
+        haven_show_quick_exit=quick_exit,
+        haven_show_cookie_banner=cookie_banner,
+    )
+
+
+def body_end() -> Markup:
+    """Just before ``</body>``. Empty today (the bundle is deferred in ``<head>``);
+    calling it keeps a site's layout right when a later release needs it."""
+    return Markup("")
+
+
+def main_attributes() -> Markup:
+    """``id="main-content" tabindex="-1"``: the skip link's target, and where
+    focus goes when the cookie confirmation is hidden."""
+    return _attributes([("id", MAIN_ID), ("tabindex", "-1")])
+
+
+def init_app(app: Flask) -> None:
+    """Make the helpers Jinja globals."""
+    app.jinja_env.globals.update(
+        haven_html_attributes=html_attributes,
+        haven_head=head,
+        haven_body_attributes=body_attributes,
+        haven_skip_link=skip_link,
+        haven_body_start=body_start,
+        haven_body_end=body_end,
+        haven_main_attributes=main_attributes,
+    )
