@@ -140,6 +140,17 @@ SETTINGS: tuple[Setting, ...] = (
         "in the database of `HAVEN_DATABASE_URL`. No IP address or user agent is stored.",
     ),
     Setting(
+        "HAVEN_CONSENT_RATE_LIMIT",
+        "60/minute",
+        "Most consent saves (banner buttons and cookies page) per client in a sliding window, "
+        "which also bounds the consent-log rows one client can write; `None` turns it off.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_MAX_REQUEST_BYTES",
+        16_384,
+        "Largest body a consent save may have; a bigger one is refused with 413 before it is read.",
+    ),
+    Setting(
         "HAVEN_CONSENT_SETTINGS_URL",
         "/cookies",
         "Where the site's cookies page is; the banner's Customise cookies link points there.",
@@ -201,8 +212,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_FEEDBACK_RATE_LIMIT_STORE",
         None,
-        "Where the rate limiter counts posts: `None` means in the memory of each process; "
-        "or an object with `hit(key, limit, window_seconds) -> bool` shared by all workers.",
+        "An object with `hit(key, limit, window_seconds) -> bool` to count posts instead of "
+        "the storage of `HAVEN_RATE_LIMIT_STORAGE_URI`; `None` uses that storage.",
+    ),
+    Setting(
+        "HAVEN_RATE_LIMIT_STORAGE_URI",
+        "memory://",
+        "Where every rate limit counts (via the `limits` library): `memory://` counts in each "
+        "process; `redis://host:port/db` counts once for all workers and hosts and survives "
+        "restarts (install `flask-haven[redis]`). See docs/security.md for clients behind a proxy.",
     ),
     Setting(
         "HAVEN_FEEDBACK_MAX_REQUEST_BYTES",

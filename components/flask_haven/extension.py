@@ -25,9 +25,9 @@ from .consent import views as consent_views
 from .consent.manager import ConsentManager
 from .csrf import csrf_token
 from .errors import healthz, init_errors
-from .feedback.ratelimit import MemoryRateLimitStore
 from .feedback.views import feedback_url
 from .i18n import LocaleSelector, Translator, init_i18n
+from .ratelimit import LimitsRateLimitStore
 from .security import NO_STORE, apply_security_headers, no_store
 from .settings import HavenSettings, maintenance_from_environment, parse_settings
 from .state import (
@@ -102,6 +102,9 @@ class Haven:
         """The one parse step (every HAVEN_* setting is checked here, at start-up),
         and the services built from the settings."""
         settings = parse_settings(app.config, debug=app.debug)
+        # One counter for every POST endpoint, in the storage the site named
+        # (memory:// per process, or Redis shared by every worker and host).
+        limiter = LimitsRateLimitStore(settings.rate_limit_storage_uri)
         return HavenState(
             settings=settings,
             extension=self,
@@ -115,7 +118,8 @@ class Haven:
                 lambda: self._locale_selector,
             ),
             consent=ConsentManager(settings.consent),
-            rate_limit_store=settings.feedback.rate_limit_store or MemoryRateLimitStore(),
+            rate_limit_store=settings.feedback.rate_limit_store or limiter,
+            limiter=limiter,
         )
 
     def _register(self, app: Flask, state: HavenState) -> None:

@@ -30,6 +30,7 @@ from .consent.policy import Policy, load_policy
 from .feedback.ratelimit import RateLimitStore
 from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
 from .i18n import LocalText, check_local_text, check_locale
+from .ratelimit import check_storage_uri
 
 DAY = 86_400
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
@@ -54,6 +55,9 @@ class ConsentSettings:
     honour_gpc: bool
     log: bool
     settings_url: str
+    # Bounds on the save endpoints: posts per client, and body bytes.
+    rate_limit: RateLimit | None
+    max_request_bytes: int
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class HavenSettings:
     csp: str | None
     database_url: str | None
     assets_auto_build: bool
+    # Where every rate limit counts: memory:// or redis://host:port/db.
+    rate_limit_storage_uri: str
     quick_exit: QuickExitSettings
     consent: ConsentSettings
     feedback: FeedbackSettings
@@ -130,6 +136,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
         assets_auto_build=debug if auto_build is None else bool(auto_build),
+        rate_limit_storage_uri=check_storage_uri(values["HAVEN_RATE_LIMIT_STORAGE_URI"]),
         quick_exit=_quick_exit(values),
         consent=_consent(values, has_secret_key=bool(config.get("SECRET_KEY")), config=config),
         feedback=_feedback(values),
@@ -203,7 +210,19 @@ def _consent(
         honour_gpc=bool(values["HAVEN_CONSENT_HONOUR_GPC"]),
         log=bool(values["HAVEN_CONSENT_LOG"]),
         settings_url=str(values["HAVEN_CONSENT_SETTINGS_URL"]),
+        rate_limit=parse_rate_limit(values["HAVEN_CONSENT_RATE_LIMIT"], "HAVEN_CONSENT_RATE_LIMIT"),
+        max_request_bytes=_consent_max_bytes(values["HAVEN_CONSENT_MAX_REQUEST_BYTES"]),
     )
+
+
+def _consent_max_bytes(value: object) -> int:
+    if not _whole(value, minimum=1024):
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_MAX_REQUEST_BYTES must be a whole number of at least 1024; "
+            f"got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
 
 
 def _phase_banner(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
