@@ -110,6 +110,13 @@ SETTINGS: tuple[Setting, ...] = (
         "`None` means SQLite in the instance folder (`haven.sqlite3`).",
     ),
     Setting(
+        "HAVEN_DATABASE_TIMEOUT",
+        3.0,
+        "Seconds a database wait may take (SQLite's busy timeout; PostgreSQL's connect, lock "
+        "and statement timeouts) before the person sees the error notice with their text kept. "
+        "Keep it well under your server's worker timeout (gunicorn: 30 s).",
+    ),
+    Setting(
         "HAVEN_ASSETS_AUTO_BUILD",
         None,
         "Rebuild the JS/CSS bundles when their sources change. `None` follows `app.debug`. "

@@ -103,6 +103,7 @@ class HavenSettings:
     security_headers: bool
     csp: str | None
     database_url: str | None
+    database_timeout: float
     assets_auto_build: bool
     # Where every rate limit counts: memory:// or redis://host:port/db.
     rate_limit_storage_uri: str
@@ -135,6 +136,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
+        database_timeout=_database_timeout(values["HAVEN_DATABASE_TIMEOUT"]),
         assets_auto_build=debug if auto_build is None else bool(auto_build),
         rate_limit_storage_uri=check_storage_uri(values["HAVEN_RATE_LIMIT_STORAGE_URI"]),
         quick_exit=_quick_exit(values),
@@ -321,6 +323,15 @@ def _errors(values: Mapping[str, Any]) -> ErrorSettings:
         maintenance_retry_after=retry_after,
         maintenance_exempt_paths=tuple(paths),
     )
+
+
+def _database_timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 20:
+        raise HavenConfigError(
+            f"HAVEN_DATABASE_TIMEOUT must be a number of seconds above 0 and at most 20 "
+            f"(well under a worker timeout); got {value!r}."
+        )
+    return float(value)
 
 
 def _whole(value: object, *, minimum: int) -> bool:
