@@ -89,7 +89,8 @@ def test_formula_starts_are_neutralised(start: str) -> None:
     assert neutralise_cell(start + "1+1") == "'" + start + "1+1"
 
 
-@pytest.mark.parametrize("safe", ["", "hello", " =1", "'=1", "1-1", "£5"])
+# " =1" was listed here until issue 17: spreadsheets skip the space and run it.
+@pytest.mark.parametrize("safe", ["", "hello", "'=1", "1-1", "£5"])
 def test_ordinary_cells_are_untouched(safe: str) -> None:
     assert neutralise_cell(safe) == safe
 

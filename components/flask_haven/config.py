@@ -86,10 +86,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "HAVEN_NO_STORE",
-        False,
+        True,
         "Send `Cache-Control: no-store` on every HTML page, so a page left through the "
-        "quick exit is never shown again from the browser's cache. "
-        "Use `haven.no_store` on single views instead to protect only sensitive pages.",
+        "quick exit is never shown again from the browser's cache. `False` turns it off "
+        "(then use `haven.no_store` on single views to protect only sensitive pages).",
+    ),
+    Setting(
+        "HAVEN_HSTS_MAX_AGE",
+        31_536_000,
+        "Seconds of `Strict-Transport-Security` sent on HTTPS responses (one year; at least "
+        "180 days is the useful minimum); `None` sends none (your proxy sends its own).",
     ),
     Setting(
         "HAVEN_SECURITY_HEADERS",
@@ -257,6 +263,13 @@ SETTINGS: tuple[Setting, ...] = (
         "X-Request-ID",
         "Header that carries a request id from a proxy, and that echoes it on every response. "
         "An incoming id is used only if it is a short safe token. `None`: always make our own.",
+    ),
+    Setting(
+        "HAVEN_TRUST_REQUEST_ID",
+        False,
+        "Use the request id a client sent in `HAVEN_REQUEST_ID_HEADER` (only when your proxy "
+        "sets or replaces it); `False` makes our own for every request, so a visitor's header "
+        "is never shown back on a page.",
     ),
     Setting(
         "HAVEN_MAINTENANCE",

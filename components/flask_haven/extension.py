@@ -238,14 +238,39 @@ def _quick_exit_clear() -> Response:
     (including the consent cookie: the trade-off is in docs/quick-exit.md).
     GET redirects to the exit page, for a plain link; POST answers 204, for the
     quick exit script, which has already started navigating away.
+
+    Clearing happens only when the request comes from this site (or was typed
+    by the person): another site's link or form must not be able to wipe a
+    visitor's cookies and choices here. A cross-site GET still leaves for the
+    exit page; a cross-site POST gets 403.
     """
     quick_exit = current_state().settings.quick_exit
     if not quick_exit.enabled:
         raise NotFound()
-    response = Response(status=204)
+    same_site = _from_this_site()
+    response = Response(status=204 if same_site else 403)
     if request.method == "GET":
         response.status_code = 303
         response.headers["Location"] = quick_exit.url
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    if same_site:
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = NO_STORE
     return response
+
+
+def _from_this_site() -> bool:
+    """Did this request come from our own pages (Fetch Metadata, else Origin)?
+
+    ``Sec-Fetch-Site`` is sent by every current browser: ``same-origin`` is
+    our page, ``none`` a typed address or bookmark. Without it (an old
+    browser), a present ``Origin`` must be ours; a request with neither is
+    let through, since such a browser also sends no ``Origin`` on our own
+    link and the exit must keep working there.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")

@@ -86,6 +86,7 @@ class ErrorSettings:
     layout: str
     messages: Mapping[int, Mapping[str, LocalText]]
     request_id_header: str | None
+    trust_request_id: bool
     maintenance_retry_after: int
     maintenance_exempt_paths: tuple[str, ...]
 
@@ -100,6 +101,8 @@ class HavenSettings:
     service_name: LocalText
     url_prefix: str
     no_store: bool
+    # Seconds of Strict-Transport-Security on HTTPS responses; None sends none.
+    hsts_max_age: int | None
     security_headers: bool
     csp: str | None
     database_url: str | None
@@ -133,6 +136,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         service_name=values["HAVEN_SERVICE_NAME"] or "",
         url_prefix=prefix,
         no_store=bool(values["HAVEN_NO_STORE"]),
+        hsts_max_age=_hsts(values["HAVEN_HSTS_MAX_AGE"]),
         security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
@@ -320,9 +324,21 @@ def _errors(values: Mapping[str, Any]) -> ErrorSettings:
         layout=str(values["HAVEN_ERROR_LAYOUT"]),
         messages=MappingProxyType({code: dict(text) for code, text in messages.items()}),
         request_id_header=header,
+        trust_request_id=bool(values["HAVEN_TRUST_REQUEST_ID"]),
         maintenance_retry_after=retry_after,
         maintenance_exempt_paths=tuple(paths),
     )
+
+
+def _hsts(value: object) -> int | None:
+    if value is None:
+        return None
+    if not _whole(value, minimum=0):
+        raise HavenConfigError(
+            f"HAVEN_HSTS_MAX_AGE must be a whole number of seconds or None; got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
 
 
 def _database_timeout(value: object) -> float:

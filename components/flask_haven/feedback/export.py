@@ -3,12 +3,15 @@
 CSV is opened in spreadsheets, where a cell starting with ``=``, ``+``, ``-``
 or ``@`` (or a tab or carriage return) can run as a formula: anyone can type
 feedback, so every such cell is neutralised with a leading apostrophe.
+Spreadsheets skip leading spaces, a byte-order mark or a no-break space before
+reading the formula, and some read full-width equals (U+FF1D) as ``=``: those count too.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO
@@ -23,6 +26,15 @@ def neutralise_cell(value: str) -> str:
     """Prefix ``'`` to a cell a spreadsheet would read as a formula (OWASP advice)."""
     if value.startswith(FORMULA_STARTS):
         return "'" + value
+    # Skip what a spreadsheet may skip before the first character it reads:
+    # any Unicode whitespace (NBSP included) and format characters (the BOM,
+    # zero-width spaces). NFKC then folds full-width forms (U+FF1D is "=").
+    for char in value:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        if unicodedata.normalize("NFKC", char).startswith(FORMULA_STARTS):
+            return "'" + value
+        break
     return value
 
 
