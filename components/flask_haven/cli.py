@@ -38,6 +38,7 @@ def export_feedback(output_format: str, since: str | None) -> None:
     """Print the stored feedback, oldest first."""
     from .db import get_engine
     from .feedback import iter_feedback, parse_since, write_csv, write_json
+    from .feedback.store import answer_names
 
     try:
         start = parse_since(since) if since else None
@@ -45,7 +46,30 @@ def export_feedback(output_format: str, since: str | None) -> None:
         raise click.BadParameter(
             f"{since!r} is not a date like 2026-11-24 or 2026-11-24T09:30", param_hint="--since"
         ) from exc
-    out = io.StringIO()
-    writer = write_json if output_format == "json" else write_csv
-    writer(iter_feedback(get_engine(), start), out)
-    click.echo(out.getvalue(), nl=False)
+    # Straight to stdout, row by row: an export of a million rows stays small.
+    out = _Echo()
+    engine = get_engine()
+    if output_format == "json":
+        write_json(iter_feedback(engine, start), out)
+    else:
+        write_csv(iter_feedback(engine, start), out, answer_names(engine, start))
+    out.flush()
+
+
+class _Echo(io.StringIO):
+    """A text stream that passes what it collects to ``click.echo`` in chunks."""
+
+    CHUNK = 64 * 1024
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.tell() >= self.CHUNK:
+            self.flush()
+        return written
+
+    def flush(self) -> None:
+        value = self.getvalue()
+        if value:
+            click.echo(value, nl=False)
+            self.seek(0)
+            self.truncate()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
@@ -38,16 +38,26 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
-def write_csv(items: Iterable[Feedback], out: IO[str]) -> int:
+def write_csv(
+    items: Iterable[Feedback], out: IO[str], answer_names: Sequence[str] | None = None
+) -> int:
     """Write a header and one row per item; answers get one ``answer:<name>`` column each.
 
-    Returns the number of rows written.
+    With ``answer_names`` (see :func:`~flask_haven.feedback.store.answer_names`)
+    the rows stream straight through in constant memory; without, they are
+    read first to find the names. Returns the number of rows written.
     """
-    rows = list(items)
-    names = sorted({name for item in rows for name in item.answers})
+    rows: Iterable[Feedback]
+    if answer_names is None:
+        rows = list(items)
+        names = sorted({name for item in rows for name in item.answers})
+    else:
+        rows, names = items, list(answer_names)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*BASE_COLUMNS, *(f"answer:{name}" for name in names)])
+    count = 0
     for item in rows:
+        count += 1
         cells = [
             str(item.id),
             item.created_at.isoformat(),
@@ -56,15 +66,22 @@ def write_csv(items: Iterable[Feedback], out: IO[str]) -> int:
             *(item.answers.get(name, "") for name in names),
         ]
         writer.writerow([neutralise_cell(cell) for cell in cells])
-    return len(rows)
+    return count
 
 
 def write_json(items: Iterable[Feedback], out: IO[str]) -> int:
-    """Write a JSON array of objects; returns how many."""
-    rows = [item.as_dict() for item in items]
-    json.dump(rows, out, ensure_ascii=False, indent=2)
-    out.write("\n")
-    return len(rows)
+    """Write a JSON array of objects, one at a time (constant memory); returns how many.
+
+    The text is what ``json.dump(rows, indent=2)`` would write.
+    """
+    count = 0
+    for item in items:
+        out.write("[\n" if count == 0 else ",\n")
+        body = json.dumps(item.as_dict(), ensure_ascii=False, indent=2)
+        out.write("\n".join("  " + line for line in body.splitlines()))
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def parse_since(value: str) -> datetime:
