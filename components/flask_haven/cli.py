@@ -19,6 +19,33 @@ def build_assets() -> None:
         click.echo(f"built {kind}: {DIST_DIR / name}")
 
 
+@haven_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count the rows that would be deleted.")
+def purge(dry_run: bool) -> None:
+    """Delete feedback and consent-log rows older than their retention settings."""
+    from .consent.log import consent_log
+    from .db import get_engine
+    from .feedback import feedback_table
+    from .retention import purge_table
+    from .state import current_state
+
+    settings = current_state().settings
+    engine = get_engine()
+    for table, days in (
+        (feedback_table, settings.feedback_retention_days),
+        (consent_log, settings.consent_log_retention_days),
+    ):
+        if days is None:
+            click.echo(f"{table.name}: kept (no retention set)")
+            continue
+        result = purge_table(engine, table, days, dry_run=dry_run)
+        verb = "would delete" if dry_run else "deleted"
+        click.echo(
+            f"{table.name}: {verb} {result.rows} rows older than {days} days "
+            f"(before {result.cutoff:%Y-%m-%d %H:%M} UTC)"
+        )
+
+
 @haven_cli.command("export-feedback")
 @click.option(
     "--format",

@@ -123,6 +123,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Keep it well under your server's worker timeout (gunicorn: 30 s).",
     ),
     Setting(
+        "HAVEN_FEEDBACK_RETENTION_DAYS",
+        365,
+        "Days stored feedback is kept; `flask haven purge` deletes older rows "
+        "(`--dry-run` counts them). `None` keeps it until you delete it.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_LOG_RETENTION_DAYS",
+        730,
+        "Days consent-log rows are kept (long enough to show a choice was asked for, within a "
+        "typical two-year limit); `flask haven purge` deletes older rows. `None` keeps them.",
+    ),
+    Setting(
         "HAVEN_ASSETS_AUTO_BUILD",
         None,
         "Rebuild the JS/CSS bundles when their sources change. `None` follows `app.debug`. "

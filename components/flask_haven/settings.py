@@ -107,6 +107,9 @@ class HavenSettings:
     csp: str | None
     database_url: str | None
     database_timeout: float
+    # Days rows are kept before `flask haven purge` deletes them; None keeps them.
+    feedback_retention_days: int | None
+    consent_log_retention_days: int | None
     assets_auto_build: bool
     # Where every rate limit counts: memory:// or redis://host:port/db.
     rate_limit_storage_uri: str
@@ -141,6 +144,8 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
         database_timeout=_database_timeout(values["HAVEN_DATABASE_TIMEOUT"]),
+        feedback_retention_days=_days(values, "HAVEN_FEEDBACK_RETENTION_DAYS"),
+        consent_log_retention_days=_days(values, "HAVEN_CONSENT_LOG_RETENTION_DAYS"),
         assets_auto_build=debug if auto_build is None else bool(auto_build),
         rate_limit_storage_uri=check_storage_uri(values["HAVEN_RATE_LIMIT_STORAGE_URI"]),
         quick_exit=_quick_exit(values),
@@ -328,6 +333,13 @@ def _errors(values: Mapping[str, Any]) -> ErrorSettings:
         maintenance_retry_after=retry_after,
         maintenance_exempt_paths=tuple(paths),
     )
+
+
+def _days(values: Mapping[str, Any], key: str) -> int | None:
+    value = values[key]
+    if value is not None and not _whole(value, minimum=1):
+        raise HavenConfigError(f"{key} must be a whole number of days (1 or more) or None.")
+    return value  # type: ignore[no-any-return]
 
 
 def _hsts(value: object) -> int | None:
