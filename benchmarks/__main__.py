@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import browser, lighthouse, quick_exit, render, sizes
+from . import browser, export, lighthouse, quick_exit, render, sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -349,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
+    # Keep sections other benchmarks maintain (python -m benchmarks.export).
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    if export.START in previous:
+        kept = previous.split(export.START, 1)[1].split(export.END, 1)[0]
+        lines += [export.START + kept + export.END, ""]
     output.write_text("\n".join(lines), encoding="utf-8")
     step(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     print("\n".join(lines))

@@ -76,6 +76,7 @@ def gunicorn(
     ready_path: str = "/",
     start_timeout: float = 30.0,
     log_dir: Path | None = None,
+    config_file: Path | None = None,
 ) -> Iterator[Server]:
     """Serve the demo app with ``workers`` gunicorn sync workers on a free port.
 
@@ -91,14 +92,16 @@ def gunicorn(
         "HAVEN_BENCH_CONFIG": json.dumps(config, default=str),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
+    # A config file (a deployment's own) chooses the worker class; without
+    # one, sync workers, gunicorn's default and the worst case.
+    worker_args = ["-c", str(config_file)] if config_file else ["--worker-class", "sync"]
     command = [
         sys.executable,
         "-m",
         "gunicorn",
+        *worker_args,
         "--workers",
         str(workers),
-        "--worker-class",
-        "sync",
         "--bind",
         f"127.0.0.1:{port}",
         "--backlog",

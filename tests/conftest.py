@@ -55,6 +55,12 @@ def postgres_url() -> Iterator[str]:
     yield from _started(services.postgres)
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A ``redis://`` URL of a real Redis server on loopback, started once."""
+    yield from _started(services.redis)
+
+
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Extra config for the ``app`` fixture; override in a module to change it."""

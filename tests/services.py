@@ -1,4 +1,4 @@
-"""Real services for the tests, started by the suite: a throwaway PostgreSQL.
+"""Real services for the tests, started by the suite: PostgreSQL and Redis.
 
 Each starter (PostgreSQL today; Redis and a cache server follow the same
 steps with :func:`apt_install`, :func:`free_port` and the start-up wait):
@@ -195,3 +195,58 @@ def _create_database(folder: Path, run_as: list[str], port: int) -> None:
         if time.monotonic() > deadline:
             raise ServiceUnavailable(f"createdb failed: {result.stderr.decode(errors='replace')}")
         time.sleep(0.1)
+
+
+# -- Redis ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def redis() -> Iterator[str]:
+    """A throwaway Redis server on loopback; yields ``redis://127.0.0.1:<port>/0``.
+
+    No persistence: the tests measure counting across workers and restarts of
+    the *workers*, not of Redis itself.
+    """
+    given = os.environ.get("HAVEN_TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        apt_install("redis-server")
+        binary = shutil.which("redis-server")
+    if binary is None:
+        raise ServiceUnavailable("Debian's redis-server package installed no redis-server")
+    data = Path(tempfile.mkdtemp(prefix="haven-redis-"))
+    port = free_port()
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        process = subprocess.Popen(
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(data),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(port, process, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        if process is not None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+            if process.poll() is None:
+                process.kill()
+        shutil.rmtree(data, ignore_errors=True)

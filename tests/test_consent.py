@@ -548,6 +548,9 @@ def _shared_app(tmp_path_factory: Any) -> Flask:
                 "TESTING": True,
                 "WTF_CSRF_ENABLED": True,
                 "INSTANCE_PATH": tmp_path_factory.mktemp("hypothesis") / "instance",
+                # Hundreds of examples from one client: the flood limit is
+                # tested in test_post_bounds.py, not here.
+                "HAVEN_CONSENT_RATE_LIMIT": None,
             }
         )
     return _APPS["app"]

@@ -275,8 +275,9 @@ def test_every_response_carries_a_request_id(prod_app: Flask) -> None:
     assert REQUEST_ID.match(first) and first != second
 
 
-def test_a_safe_incoming_request_id_is_used(prod_app: Flask) -> None:
-    response = prod_app.test_client().get("/bug", headers={"X-Request-ID": "lb-7f3a.91_x"})
+def test_a_safe_incoming_request_id_is_used_when_trusted(tmp_path: Path) -> None:
+    app = make_app(tmp_path, HAVEN_TRUST_REQUEST_ID=True)
+    response = app.test_client().get("/bug", headers={"X-Request-ID": "lb-7f3a.91_x"})
     assert response.headers["X-Request-ID"] == "lb-7f3a.91_x"
     assert "lb-7f3a.91_x" in response.get_data(as_text=True)
 
@@ -301,7 +302,7 @@ _APPS: dict[str, Flask] = {}
 
 def _shared_app(tmp_path_factory: Any) -> Flask:
     if "app" not in _APPS:
-        _APPS["app"] = make_app(tmp_path_factory.mktemp("ids"))
+        _APPS["app"] = make_app(tmp_path_factory.mktemp("ids"), HAVEN_TRUST_REQUEST_ID=True)
     return _APPS["app"]
 
 

@@ -175,7 +175,7 @@ class TestNoStore:
 
 
 def test_no_store_decorator_protects_one_view(tmp_path: Any) -> None:
-    app = create_app({"INSTANCE_PATH": tmp_path})
+    app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_NO_STORE": False})
     haven = app.extensions["haven"].extension
 
     @app.route("/sensitive")

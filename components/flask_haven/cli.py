@@ -35,6 +35,33 @@ def build_assets() -> None:
         click.echo(f"built {kind}: {DIST_DIR / name}")
 
 
+@haven_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count the rows that would be deleted.")
+def purge(dry_run: bool) -> None:
+    """Delete feedback and consent-log rows older than their retention settings."""
+    from .consent.log import consent_log
+    from .db import get_engine
+    from .feedback import feedback_table
+    from .retention import purge_table
+    from .state import current_state
+
+    settings = current_state().settings
+    engine = get_engine()
+    for table, days in (
+        (feedback_table, settings.feedback_retention_days),
+        (consent_log, settings.consent_log_retention_days),
+    ):
+        if days is None:
+            click.echo(f"{table.name}: kept (no retention set)")
+            continue
+        result = purge_table(engine, table, days, dry_run=dry_run)
+        verb = "would delete" if dry_run else "deleted"
+        click.echo(
+            f"{table.name}: {verb} {result.rows} rows older than {days} days "
+            f"(before {result.cutoff:%Y-%m-%d %H:%M} UTC)"
+        )
+
+
 @haven_cli.command("export-feedback")
 @click.option(
     "--format",
@@ -54,6 +81,7 @@ def export_feedback(output_format: str, since: str | None) -> None:
     """Print the stored feedback, oldest first."""
     from .db import get_engine
     from .feedback import iter_feedback, parse_since, write_csv, write_json
+    from .feedback.store import answer_names
 
     try:
         start = parse_since(since) if since else None
@@ -61,7 +89,30 @@ def export_feedback(output_format: str, since: str | None) -> None:
         raise click.BadParameter(
             f"{since!r} is not a date like 2026-11-24 or 2026-11-24T09:30", param_hint="--since"
         ) from exc
-    out = io.StringIO()
-    writer = write_json if output_format == "json" else write_csv
-    writer(iter_feedback(get_engine(), start), out)
-    click.echo(out.getvalue(), nl=False)
+    # Straight to stdout, row by row: an export of a million rows stays small.
+    out = _Echo()
+    engine = get_engine()
+    if output_format == "json":
+        write_json(iter_feedback(engine, start), out)
+    else:
+        write_csv(iter_feedback(engine, start), out, answer_names(engine, start))
+    out.flush()
+
+
+class _Echo(io.StringIO):
+    """A text stream that passes what it collects to ``click.echo`` in chunks."""
+
+    CHUNK = 64 * 1024
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.tell() >= self.CHUNK:
+            self.flush()
+        return written
+
+    def flush(self) -> None:
+        value = self.getvalue()
+        if value:
+            click.echo(value, nl=False)
+            self.seek(0)
+            self.truncate()

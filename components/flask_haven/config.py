@@ -86,10 +86,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "HAVEN_NO_STORE",
-        False,
+        True,
         "Send `Cache-Control: no-store` on every HTML page, so a page left through the "
-        "quick exit is never shown again from the browser's cache. "
-        "Use `haven.no_store` on single views instead to protect only sensitive pages.",
+        "quick exit is never shown again from the browser's cache. `False` turns it off "
+        "(then use `haven.no_store` on single views to protect only sensitive pages).",
+    ),
+    Setting(
+        "HAVEN_HSTS_MAX_AGE",
+        31_536_000,
+        "Seconds of `Strict-Transport-Security` sent on HTTPS responses (one year; at least "
+        "180 days is the useful minimum); `None` sends none (your proxy sends its own).",
     ),
     Setting(
         "HAVEN_SECURITY_HEADERS",
@@ -108,6 +114,25 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "SQLAlchemy URL for what the components store (feedback, consent log). "
         "`None` means SQLite in the instance folder (`haven.sqlite3`).",
+    ),
+    Setting(
+        "HAVEN_DATABASE_TIMEOUT",
+        3.0,
+        "Seconds a database wait may take (SQLite's busy timeout; PostgreSQL's connect, lock "
+        "and statement timeouts) before the person sees the error notice with their text kept. "
+        "Keep it well under your server's worker timeout (gunicorn: 30 s).",
+    ),
+    Setting(
+        "HAVEN_FEEDBACK_RETENTION_DAYS",
+        365,
+        "Days stored feedback is kept; `flask haven purge` deletes older rows "
+        "(`--dry-run` counts them). `None` keeps it until you delete it.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_LOG_RETENTION_DAYS",
+        730,
+        "Days consent-log rows are kept (long enough to show a choice was asked for, within a "
+        "typical two-year limit); `flask haven purge` deletes older rows. `None` keeps them.",
     ),
     Setting(
         "HAVEN_ASSETS_AUTO_BUILD",
@@ -145,6 +170,17 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Keep an anonymous record of each choice (random id, choices, policy version, time) "
         "in the database of `HAVEN_DATABASE_URL`. No IP address or user agent is stored.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_RATE_LIMIT",
+        "60/minute",
+        "Most consent saves (banner buttons and cookies page) per client in a sliding window, "
+        "which also bounds the consent-log rows one client can write; `None` turns it off.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_MAX_REQUEST_BYTES",
+        16_384,
+        "Largest body a consent save may have; a bigger one is refused with 413 before it is read.",
     ),
     Setting(
         "HAVEN_CONSENT_SETTINGS_URL",
@@ -209,8 +245,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_FEEDBACK_RATE_LIMIT_STORE",
         None,
-        "Where the rate limiter counts posts: `None` means in the memory of each process; "
-        "or an object with `hit(key, limit, window_seconds) -> bool` shared by all workers.",
+        "An object with `hit(key, limit, window_seconds) -> bool` to count posts instead of "
+        "the storage of `HAVEN_RATE_LIMIT_STORAGE_URI`; `None` uses that storage.",
+    ),
+    Setting(
+        "HAVEN_RATE_LIMIT_STORAGE_URI",
+        "memory://",
+        "Where every rate limit counts (via the `limits` library): `memory://` counts in each "
+        "process; `redis://host:port/db` counts once for all workers and hosts and survives "
+        "restarts (install `flask-haven[redis]`). See docs/security.md for clients behind a proxy.",
     ),
     Setting(
         "HAVEN_FEEDBACK_MAX_REQUEST_BYTES",
@@ -240,6 +283,13 @@ SETTINGS: tuple[Setting, ...] = (
         "X-Request-ID",
         "Header that carries a request id from a proxy, and that echoes it on every response. "
         "An incoming id is used only if it is a short safe token. `None`: always make our own.",
+    ),
+    Setting(
+        "HAVEN_TRUST_REQUEST_ID",
+        False,
+        "Use the request id a client sent in `HAVEN_REQUEST_ID_HEADER` (only when your proxy "
+        "sets or replaces it); `False` makes our own for every request, so a visitor's header "
+        "is never shown back on a page.",
     ),
     Setting(
         "HAVEN_MAINTENANCE",

@@ -8,16 +8,24 @@ tables on :data:`metadata`; :func:`init_db` creates what is missing.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError, ProgrammingError
 
 from .state import state_of
 
 metadata = MetaData()
+
+# Engines whose tables exist: from then on a vanished SQLite file is an error,
+# never silently re-created empty.
+_READY: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def database_url(app: Flask) -> str:
@@ -30,22 +38,82 @@ def database_url(app: Flask) -> str:
     return f"sqlite:///{path}"
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, timeout: float) -> Engine:
+    """An engine whose every wait is bounded by ``timeout`` seconds.
+
+    A request must fail with the error notice well before a process manager
+    kills the worker (gunicorn's default is 30 s): a killed worker gives the
+    person an empty response, no quick exit and their typed text lost.
+    """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    # A generous busy timeout: several worker processes share the file.
-    engine = create_engine(url, connect_args={"timeout": 30})
+        connect_args: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            ms = int(timeout * 1000)
+            connect_args = {
+                "connect_timeout": max(1, int(timeout)),
+                "options": f"-c lock_timeout={ms} -c statement_timeout={ms}",
+            }
+        return create_engine(
+            url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args
+        )
+    engine = create_engine(url, connect_args={"timeout": timeout}, pool_pre_ping=True)
+    path = _sqlite_path(url)
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
         cursor = dbapi_connection.cursor()
         # WAL lets readers and one writer work at once across processes.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        if path is not None:
+            # (device, inode) of the file this connection opened: a file deleted
+            # or replaced under a running site is noticed, not written as a ghost.
+            with contextlib.suppress(OSError):
+                stat = os.stat(path)
+                record.info["haven_file"] = (stat.st_dev, stat.st_ino)
+
+    @event.listens_for(engine, "checkout")
+    def _same_file(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        if path is None or "haven_file" not in record.info:
+            return
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stat = None
+        if stat is None or (stat.st_dev, stat.st_ino) != record.info["haven_file"]:
+            # The pool retries with a fresh connection, which opens the file
+            # that is there now (or fails, if none: see _no_new_file).
+            raise DisconnectionError(f"{path} was deleted or replaced")
+
+    @event.listens_for(engine, "do_connect")
+    def _no_new_file(_dialect: Any, _record: Any, _args: Any, kwargs: Any) -> None:
+        # Once the tables exist, never let SQLite create an empty file in
+        # place of a vanished one: a write would then fail on a missing
+        # table at best, or be thanked for and lost at worst.
+        if path is not None and engine in _READY and not os.path.exists(path):
+            raise sqlite3.OperationalError(f"unable to open database file: {path} is gone")
+
+    @event.listens_for(engine, "handle_error")
+    def _drop_broken_connections(context: Any) -> None:
+        # A connection that hit an I/O, read-only or open error may keep
+        # failing after the file is healthy again (stale WAL index, old
+        # inode): treat it as a disconnect, so the pool opens fresh ones.
+        # A busy database ("locked") is only busy: keep the connection.
+        error = context.original_exception
+        if isinstance(error, sqlite3.OperationalError) and "locked" not in str(error):
+            context.is_disconnect = True
 
     return engine
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL, or None for memory or a URI we cannot read."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return os.path.abspath(database)
 
 
 def init_db(app: Flask) -> Engine:
@@ -59,13 +127,14 @@ def init_db(app: Flask) -> Engine:
         return state.engine
     with state.engine_lock:
         if state.engine is None:
-            engine = _make_engine(database_url(app))
+            engine = _make_engine(database_url(app), state.settings.database_timeout)
             try:
                 metadata.create_all(engine)
             except (OperationalError, ProgrammingError):
                 # Another worker process created a table between our check and
                 # our CREATE; the second pass sees it and creates the rest.
                 metadata.create_all(engine)
+            _READY.add(engine)
             state.engine = engine
     return state.engine
 

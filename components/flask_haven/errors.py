@@ -137,7 +137,7 @@ def _settings() -> ErrorSettings:
 
 
 def request_id() -> str:
-    """The id of the current request: the proxy's if it is safe, else a new one.
+    """The id of the current request: the proxy's if trusted and safe, else a new one.
 
     Ours are 12 capital hex digits in groups of four (``3F9A-C21B-7D04``), easy
     to read out over the phone.
@@ -145,8 +145,11 @@ def request_id() -> str:
     existing = g.get("haven_request_id")
     if existing:
         return str(existing)
-    header = _settings().request_id_header
-    given = request.headers.get(header, "") if header else ""
+    settings = _settings()
+    header = settings.request_id_header
+    # A client's own id is shown back on error pages: only take it when the
+    # site says its proxy sets it, or a visitor could put words on our page.
+    given = request.headers.get(header, "") if header and settings.trust_request_id else ""
     if _SAFE_REQUEST_ID.match(given):
         value = given
     else:

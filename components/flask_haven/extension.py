@@ -26,9 +26,9 @@ from .consent import views as consent_views
 from .consent.manager import ConsentManager
 from .csrf import csrf_token
 from .errors import healthz, init_errors
-from .feedback.ratelimit import MemoryRateLimitStore
 from .feedback.views import _has_feedback_blueprint, feedback_url, require_secret_key
 from .i18n import LocaleSelector, Translator, init_i18n
+from .ratelimit import LimitsRateLimitStore
 from .security import NO_STORE, apply_security_headers, no_store
 from .settings import HavenSettings, maintenance_from_environment, parse_settings
 from .state import (
@@ -111,6 +111,9 @@ class Haven:
         """The one parse step (every HAVEN_* setting is checked here, at start-up),
         and the services built from the settings."""
         settings = parse_settings(app.config, debug=app.debug)
+        # One counter for every POST endpoint, in the storage the site named
+        # (memory:// per process, or Redis shared by every worker and host).
+        limiter = LimitsRateLimitStore(settings.rate_limit_storage_uri)
         return HavenState(
             settings=settings,
             extension=self,
@@ -127,7 +130,8 @@ class Haven:
                 lambda: self._locale_selector,
             ),
             consent=ConsentManager(settings.consent),
-            rate_limit_store=settings.feedback.rate_limit_store or MemoryRateLimitStore(),
+            rate_limit_store=settings.feedback.rate_limit_store or limiter,
+            limiter=limiter,
         )
 
     def _register(self, app: Flask, state: HavenState) -> None:
@@ -253,14 +257,39 @@ def _quick_exit_clear() -> Response:
     (including the consent cookie: the trade-off is in docs/quick-exit.md).
     GET redirects to the exit page, for a plain link; POST answers 204, for the
     quick exit script, which has already started navigating away.
+
+    Clearing happens only when the request comes from this site (or was typed
+    by the person): another site's link or form must not be able to wipe a
+    visitor's cookies and choices here. A cross-site GET still leaves for the
+    exit page; a cross-site POST gets 403.
     """
     quick_exit = current_state().settings.quick_exit
     if not quick_exit.enabled:
         raise NotFound()
-    response = Response(status=204)
+    same_site = _from_this_site()
+    response = Response(status=204 if same_site else 403)
     if request.method == "GET":
         response.status_code = 303
         response.headers["Location"] = quick_exit.url
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    if same_site:
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = NO_STORE
     return response
+
+
+def _from_this_site() -> bool:
+    """Did this request come from our own pages (Fetch Metadata, else Origin)?
+
+    ``Sec-Fetch-Site`` is sent by every current browser: ``same-origin`` is
+    our page, ``none`` a typed address or bookmark. Without it (an old
+    browser), a present ``Origin`` must be ours; a request with neither is
+    let through, since such a browser also sends no ``Origin`` on our own
+    link and the exit must keep working there.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")

@@ -1,14 +1,60 @@
-"""Return paths: the one check that a URL from a form stays on this site."""
+"""Return paths: the one check that a URL from a form or a link stays on this site.
+
+Every route that redirects to a place named by the request (the banner, the
+cookies page, feedback and its thank-you page, a site's own language switch)
+calls :func:`safe_return_path`. It decides the way browsers parse a URL, not
+the way Python does: the WHATWG URL parser drops tabs and newlines anywhere,
+reads a backslash as a slash, and several layers (Werkzeug, proxies, the
+browser) may decode percent-escapes or fold full-width characters on the way.
+A value is kept only if *every* one of those readings is a path on this site.
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import has_request_context, request, url_for
 
 # Far longer than any real page address; a longer one is refused, not cut.
 MAX_RETURN_PATH = 2000
+
+# How many layers of percent-decoding we follow. Each layer is a component
+# that might decode once; a value still changing after this many is refused.
+_MAX_DECODE_ROUNDS = 4
+
+
+def _browser_readings(value: str) -> list[str]:
+    """The forms ``value`` can take on its way to a browser's URL parser."""
+    readings = [value]
+    current = value
+    for _ in range(_MAX_DECODE_ROUNDS):
+        decoded = unquote(current, errors="replace")
+        if decoded == current:
+            break
+        readings.append(decoded)
+        current = decoded
+    else:
+        # Still decoding: nobody writes a link like that on purpose.
+        readings.append("//")
+    # NFKC folds full-width and other compatibility forms (U+FF0F to "/").
+    readings += [unicodedata.normalize("NFKC", reading) for reading in readings]
+    return readings
+
+
+def _as_browser_reads(reading: str) -> str:
+    # The WHATWG parser removes ASCII tab and newline anywhere and reads "\" as "/".
+    return reading.replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
+
+
+def _is_local_path(reading: str) -> bool:
+    if not reading.startswith("/") or reading.startswith("//"):
+        return False
+    try:
+        parts = urlsplit(reading)
+    except ValueError:
+        return False
+    return not (parts.scheme or parts.netloc) and parts.path.startswith("/")
 
 
 def safe_return_path(
@@ -17,25 +63,28 @@ def safe_return_path(
     """``value`` if it is a path on this site (``/...``), else ``None``.
 
     Rejects every way of leaving the site a browser accepts: ``//host``,
-    ``/\\host`` (browsers read a backslash as ``/``), schemes, whitespace,
-    control and other unprintable characters. ``keep_query=False`` drops the
-    query and fragment, for a path that is stored (feedback): they can hold
-    search terms or other personal details; ``max_length`` then fits its column.
+    ``/\\host`` and ``/<tab>/host`` (browsers read a backslash as ``/`` and
+    drop tabs and newlines), the same written with percent-escapes or
+    full-width characters, schemes, whitespace, control and other unprintable
+    characters (so a CR/LF can never reach a ``Location`` header).
+    ``keep_query=False`` drops the query and fragment, for a path that is
+    stored (feedback): they can hold search terms or other personal details;
+    ``max_length`` then fits its column.
     """
     if not isinstance(value, str) or not value.startswith("/") or len(value) > max_length:
         return None
-    if value.startswith("//") or "\\" in value or not value.isprintable():
+    if "\\" in value or not value.isprintable() or "\ufffd" in value:
         return None
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
         return None
-    if "\ufffd" in value:
+    readings = _browser_readings(value)
+    if not all(_is_local_path(_as_browser_reads(reading)) for reading in readings):
         return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
+    # A decoded control character (``%0d%0a``) is harmless in a Location
+    # header, which keeps the escapes, but has no business in a return path.
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for reading in readings for ch in reading):
         return None
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
+    parts = urlsplit(value)
     return value if keep_query else parts.path
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, make_response
+from flask import Response, make_response, request
 
 from .state import current_state
 
@@ -56,6 +56,13 @@ def apply_security_headers(response: Response) -> Response:
     if settings.security_headers:
         for name, value in security_headers(settings.csp).items():
             response.headers.setdefault(name, value)
+        # Only over HTTPS (a browser ignores it on http://, and sending it
+        # there would only mislead). Behind a proxy this needs ProxyFix so
+        # that request.is_secure is true.
+        if settings.hsts_max_age is not None and request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={settings.hsts_max_age}"
+            )
     if settings.no_store and response.mimetype == "text/html":
         response.headers["Cache-Control"] = NO_STORE
     return response

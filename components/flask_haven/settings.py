@@ -31,6 +31,7 @@ from .feedback.ratelimit import RateLimitStore
 from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
 from .i18n import LocalText, check_local_text, check_locale
 from .paths import is_page_setting
+from .ratelimit import check_storage_uri
 
 DAY = 86_400
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
@@ -55,6 +56,9 @@ class ConsentSettings:
     honour_gpc: bool
     log: bool
     settings_url: str
+    # Bounds on the save endpoints: posts per client, and body bytes.
+    rate_limit: RateLimit | None
+    max_request_bytes: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ErrorSettings:
     layout: str
     messages: Mapping[int, Mapping[str, LocalText]]
     request_id_header: str | None
+    trust_request_id: bool
     maintenance_retry_after: int
     maintenance_exempt_paths: tuple[str, ...]
 
@@ -97,11 +102,19 @@ class HavenSettings:
     service_name: LocalText
     url_prefix: str
     no_store: bool
+    # Seconds of Strict-Transport-Security on HTTPS responses; None sends none.
+    hsts_max_age: int | None
     security_headers: bool
     csp: str | None
     database_url: str | None
+    database_timeout: float
+    # Days rows are kept before `flask haven purge` deletes them; None keeps them.
+    feedback_retention_days: int | None
+    consent_log_retention_days: int | None
     assets_auto_build: bool
     secure_session_cookie: bool
+    # Where every rate limit counts: memory:// or redis://host:port/db.
+    rate_limit_storage_uri: str
     quick_exit: QuickExitSettings
     consent: ConsentSettings
     feedback: FeedbackSettings
@@ -128,11 +141,16 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         service_name=values["HAVEN_SERVICE_NAME"] or "",
         url_prefix=prefix,
         no_store=bool(values["HAVEN_NO_STORE"]),
+        hsts_max_age=_hsts(values["HAVEN_HSTS_MAX_AGE"]),
         security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
         csp=values["HAVEN_CSP"],
         database_url=str(values["HAVEN_DATABASE_URL"]) if values["HAVEN_DATABASE_URL"] else None,
+        database_timeout=_database_timeout(values["HAVEN_DATABASE_TIMEOUT"]),
+        feedback_retention_days=_days(values, "HAVEN_FEEDBACK_RETENTION_DAYS"),
+        consent_log_retention_days=_days(values, "HAVEN_CONSENT_LOG_RETENTION_DAYS"),
         assets_auto_build=debug if auto_build is None else bool(auto_build),
         secure_session_cookie=bool(values["HAVEN_SECURE_SESSION_COOKIE"]),
+        rate_limit_storage_uri=check_storage_uri(values["HAVEN_RATE_LIMIT_STORAGE_URI"]),
         quick_exit=_quick_exit(values),
         consent=_consent(values, has_secret_key=bool(config.get("SECRET_KEY")), config=config),
         feedback=_feedback(values),
@@ -212,7 +230,19 @@ def _consent(
         honour_gpc=bool(values["HAVEN_CONSENT_HONOUR_GPC"]),
         log=bool(values["HAVEN_CONSENT_LOG"]),
         settings_url=settings_url,
+        rate_limit=parse_rate_limit(values["HAVEN_CONSENT_RATE_LIMIT"], "HAVEN_CONSENT_RATE_LIMIT"),
+        max_request_bytes=_consent_max_bytes(values["HAVEN_CONSENT_MAX_REQUEST_BYTES"]),
     )
+
+
+def _consent_max_bytes(value: object) -> int:
+    if not _whole(value, minimum=1024):
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_MAX_REQUEST_BYTES must be a whole number of at least 1024; "
+            f"got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
 
 
 def _phase_banner(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -308,9 +338,37 @@ def _errors(values: Mapping[str, Any]) -> ErrorSettings:
         layout=str(values["HAVEN_ERROR_LAYOUT"]),
         messages=MappingProxyType({code: dict(text) for code, text in messages.items()}),
         request_id_header=header,
+        trust_request_id=bool(values["HAVEN_TRUST_REQUEST_ID"]),
         maintenance_retry_after=retry_after,
         maintenance_exempt_paths=tuple(paths),
     )
+
+
+def _days(values: Mapping[str, Any], key: str) -> int | None:
+    value = values[key]
+    if value is not None and not _whole(value, minimum=1):
+        raise HavenConfigError(f"{key} must be a whole number of days (1 or more) or None.")
+    return value  # type: ignore[no-any-return]
+
+
+def _hsts(value: object) -> int | None:
+    if value is None:
+        return None
+    if not _whole(value, minimum=0):
+        raise HavenConfigError(
+            f"HAVEN_HSTS_MAX_AGE must be a whole number of seconds or None; got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
+
+
+def _database_timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 20:
+        raise HavenConfigError(
+            f"HAVEN_DATABASE_TIMEOUT must be a number of seconds above 0 and at most 20 "
+            f"(well under a worker timeout); got {value!r}."
+        )
+    return float(value)
 
 
 def _whole(value: object, *, minimum: int) -> bool:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .extension import Haven
     from .feedback.ratelimit import RateLimitStore
     from .i18n import Translator
+    from .ratelimit import LimitsRateLimitStore
     from .settings import HavenSettings
 
 EXTENSION_KEY = "haven"
@@ -55,7 +56,10 @@ class HavenState:
     assets: AssetManifest
     translator: Translator
     consent: ConsentManager
+    # The feedback form's counter: ``limiter`` unless the site passed its own store.
     rate_limit_store: RateLimitStore
+    # The ``limits``-backed counter of HAVEN_RATE_LIMIT_STORAGE_URI, for every POST endpoint.
+    limiter: LimitsRateLimitStore
     # Endpoint of the mounted feedback form: found on first use, since a site
     # may register the blueprint before or after Haven(app).
     feedback_endpoint: str | None = None

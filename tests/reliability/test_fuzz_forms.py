@@ -46,7 +46,15 @@ accept = st.sampled_from(["text/html", "application/json", "*/*", "application/j
 @pytest.fixture(scope="module")
 def forms_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     path = tmp_path_factory.mktemp("fuzz-forms") / "instance"
-    return create_app({"INSTANCE_PATH": str(path), "HAVEN_FEEDBACK_RATE_LIMIT": None})
+    # Hundreds of posts from one client: the flood limits are tested in
+    # tests/test_post_bounds.py, not here.
+    return create_app(
+        {
+            "INSTANCE_PATH": str(path),
+            "HAVEN_FEEDBACK_RATE_LIMIT": None,
+            "HAVEN_CONSENT_RATE_LIMIT": None,
+        }
+    )
 
 
 def with_token(app: Flask, page: str, choice: str) -> tuple[Any, dict[str, str]]:

@@ -94,8 +94,12 @@ def test_workers_share_one_secret_key() -> None:
 
 @pytest.fixture(scope="module")
 def post_server(instance: Path) -> Iterator[servers.Server]:
-    """gunicorn with the feedback rate limit off: every post comes from 127.0.0.1."""
-    config = {"INSTANCE_PATH": str(instance), "HAVEN_FEEDBACK_RATE_LIMIT": None}
+    """gunicorn with the rate limits off: every post comes from 127.0.0.1."""
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "HAVEN_FEEDBACK_RATE_LIMIT": None,
+        "HAVEN_CONSENT_RATE_LIMIT": None,
+    }
     with servers.gunicorn(config, workers=2) as running:
         yield running
 

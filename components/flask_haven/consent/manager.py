@@ -75,12 +75,22 @@ class ConsentManager:
         recorded = None
         flash = None
         if self.policy is not None:
-            recorded = decode(
-                request.cookies.get(COOKIE_NAME),
-                self.policy,
-                current_app.config["SECRET_KEY"] or "",
-                max_age_seconds=self.settings.max_age_seconds,
-            )
+            # A browser sends every ``haven_consent`` whose path matches, the
+            # deepest path first: a stale one left on ``/some/path`` must not
+            # hide (or get deleted in place of) the valid ``Path=/`` choice.
+            # The newest valid one wins.
+            secret = current_app.config["SECRET_KEY"] or ""
+            valid = [
+                consent
+                for value in request.cookies.getlist(COOKIE_NAME)
+                if (
+                    consent := decode(
+                        value, self.policy, secret, max_age_seconds=self.settings.max_age_seconds
+                    )
+                )
+                is not None
+            ]
+            recorded = max(valid, key=lambda c: c.given_at) if valid else None
             if FLASH_KEY in session:
                 flash = str(session.pop(FLASH_KEY))
         gpc = self.settings.honour_gpc and request.headers.get("Sec-GPC", "").strip() == "1"

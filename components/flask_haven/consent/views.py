@@ -20,12 +20,14 @@ from flask import (
     request,
     session,
 )
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from ..csrf import csrf_is_valid
 from ..errors import wants_json
 from ..i18n import gettext, localize
 from ..paths import app_url, safe_return_path
+from ..ratelimit import bound_body, client_key
 from ..security import NO_STORE
 from ..state import current_state
 from .log import ConsentLogError
@@ -50,6 +52,22 @@ def _saved_json(choices: dict[str, bool]) -> Response:
     return _json(200, choices=choices, clear=manager.refused_patterns(choices))
 
 
+def _bound_save() -> None:
+    """Bound a save before anything reads it: body size first, then posts per client.
+
+    Both run before the form is parsed or the CSRF token checked, so a huge
+    body or a flood of posts costs almost nothing, and the rate limit also
+    bounds the consent-log rows one client can write.
+    """
+    consent = current_state().settings.consent
+    bound_body(consent.max_request_bytes)
+    rate = consent.rate_limit
+    if rate is not None and not current_state().limiter.hit(
+        client_key("consent"), rate.limit, rate.window
+    ):
+        raise TooManyRequests(retry_after=int(rate.window))
+
+
 def banner_endpoint() -> Response:
     """``POST <prefix>/consent``: the banner's Accept, Reject and Hide buttons.
 
@@ -57,6 +75,7 @@ def banner_endpoint() -> Response:
     on, a same-site path only, so the banner can never be used to send
     someone elsewhere; the confirmation (or the error) shows there once.
     """
+    _bound_save()
     manager = _manager()
     # The form carries an app-relative path (request.full_path); the redirect
     # puts the app's prefix back, so a prefixed site never sends people out of it.
@@ -120,6 +139,7 @@ def cookie_settings_view(template: str) -> Callable[[], Response]:
         params: dict[str, Any] = {}
         status = 200
         if request.method == "POST" and manager.policy is not None:
+            _bound_save()
             choices, errors = settings_form_errors(manager)
             params["choices"] = {n: "yes" if v else "no" for n, v in choices.items()}
             if not csrf_is_valid():

@@ -68,14 +68,17 @@ class RateLimit:
     window: float
 
 
-def parse_rate_limit(value: object) -> RateLimit | None:
-    """``"20/minute"`` -> ``RateLimit(20, 60.0)``; ``None`` -> ``None`` (no limit)."""
+def parse_rate_limit(value: object, key: str = "HAVEN_FEEDBACK_RATE_LIMIT") -> RateLimit | None:
+    """``"20/minute"`` -> ``RateLimit(20, 60.0)``; ``None`` -> ``None`` (no limit).
+
+    ``key`` names the setting in the error message.
+    """
     if value is None:
         return None
     match = _RATE.match(value) if isinstance(value, str) else None
     if not match or int(match.group(1)) < 1:
         raise HavenConfigError(
-            "HAVEN_FEEDBACK_RATE_LIMIT must look like '20/minute' (a positive number per "
+            f"{key} must look like '20/minute' (a positive number per "
             f"second, minute or hour) or be None; got {value!r}."
         )
     return RateLimit(int(match.group(1)), _WINDOWS[match.group(2)])

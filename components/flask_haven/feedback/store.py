@@ -110,13 +110,40 @@ def run_sinks(feedback: Feedback, sinks: Iterable[Sink]) -> list[Sink]:
     return failed
 
 
+# Rows fetched from the database at a time while streaming an export.
+STREAM_BATCH = 1000
+
+
+def answer_names(engine: Engine, since: datetime | None = None) -> list[str]:
+    """Every answer name used in stored feedback (from ``since``), sorted.
+
+    Streams the answers column alone, so the CSV export can name its columns
+    before writing the first row without holding the rows in memory.
+    """
+    query = select(feedback_table.c.answers)
+    if since is not None:
+        query = query.where(feedback_table.c.created_at >= _as_utc(since))
+    names: set[str] = set()
+    with engine.connect() as connection:
+        streaming = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+        for (answers,) in streaming.execute(query):
+            if isinstance(answers, dict):
+                names.update(str(name) for name in answers)
+    return sorted(names)
+
+
 def iter_feedback(engine: Engine, since: datetime | None = None) -> Iterator[Feedback]:
-    """Stored feedback, oldest first; only from ``since`` (UTC if naive) when given."""
+    """Stored feedback, oldest first; only from ``since`` (UTC if naive) when given.
+
+    Streams: rows come from the database in batches (a server-side cursor on
+    PostgreSQL), so memory stays flat however many are stored.
+    """
     query = select(feedback_table).order_by(feedback_table.c.id)
     if since is not None:
         query = query.where(feedback_table.c.created_at >= _as_utc(since))
     with engine.connect() as connection:
-        for row in connection.execute(query):
+        streaming = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+        for row in streaming.execute(query):
             answers = row.answers if isinstance(row.answers, dict) else {}
             yield Feedback(
                 id=row.id,

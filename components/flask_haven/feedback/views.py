@@ -34,6 +34,7 @@ from ..db import get_engine
 from ..errors import DEFAULT_NOTICE_TEXT
 from ..i18n import N_, format_number, gettext
 from ..paths import app_url, page_url, safe_return_path
+from ..ratelimit import bound_body, client_key
 from ..security import NO_STORE
 from ..state import EXTENSION_KEY, current_state
 from .settings import Question
@@ -264,12 +265,6 @@ def _first_values(questions: tuple[Question, ...]) -> dict[str, str]:
     return values
 
 
-def _client_key() -> str:
-    # Behind a proxy every request comes from the proxy: see docs/feedback.md
-    # (werkzeug's ProxyFix) so that remote_addr is the real client.
-    return f"feedback:{request.remote_addr or 'unknown'}"
-
-
 def _form_view(template: str) -> Response:
     """GET shows the form; POST reads, checks, limits, stores, then redirects."""
     settings = current_state().settings.feedback
@@ -278,9 +273,7 @@ def _form_view(template: str) -> Response:
             template, settings.questions, return_to=_return_path(request.args.get(RETURN_FIELD))
         )
     # Our own limit, unless the site has set a stricter one for the whole app.
-    site_limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    limit = settings.max_request_bytes
-    request.max_content_length = min(limit, site_limit) if site_limit else limit
+    bound_body(settings.max_request_bytes)
     try:
         form = _first_values(settings.questions)
     except RequestEntityTooLarge:
@@ -311,7 +304,8 @@ def _handle_post(template: str, form: dict[str, str], submission: Submission) ->
         )
 
     rate = settings.rate_limit
-    if rate is not None and not state.rate_limit_store.hit(_client_key(), rate.limit, rate.window):
+    key = client_key("feedback")
+    if rate is not None and not state.rate_limit_store.hit(key, rate.limit, rate.window):
         text = gettext(RATE_LIMITED.get(rate.window, RATE_LIMITED_OTHER))
         response = rerender(429, notice={"title": gettext(NOT_SENT), "text": text})
         response.headers["Retry-After"] = str(int(rate.window))
