@@ -4,10 +4,16 @@ One row per way a site is put together: its own layout (the docs' snippet),
 mounted under a prefix by ``DispatcherMiddleware`` or behind a proxy with
 ProxyFix ``x_prefix``, beside ``CSRFProtect`` (with Flask-Login,
 Flask-SQLAlchemy and the site's own Flask-Babel), beside Talisman, and two
-apps from one factory in one process. Each site is served once for the module;
-each row runs its flows in one JavaScript context and one without, in order
-(the flows share cookies on purpose: accepting, then saving on the cookies
-page, is what a person does).
+apps from one factory in one process. Each site is served once for the
+module; each row runs its flows in one JavaScript context and one without, in
+order (the flows share cookies on purpose: accepting, then saving on the
+cookies page, is what a person does).
+
+The seventh row, debug on and installed from the built wheel without extras,
+is the same site served by a subprocess from a fresh venv: test_wheel.py
+collects these same flow tests (and those of test_matrix_no_js.py) with a
+``site`` fixture of its own, param "wheel", so that under ``--dist loadfile``
+one worker builds the venv once.
 """
 
 from __future__ import annotations

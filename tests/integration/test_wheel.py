@@ -6,6 +6,16 @@ says once how to get auto-rebuild, nothing is written inside the installed
 package, and ``flask haven build-assets`` fails with one clear line.
 The venv is built once for the session (pinned by requirements/constraints.txt,
 from pip's cache), and one server serves every check.
+
+It is also the matrix's seventh row, "wheel": the server runs the same example
+site as the other rows (``sites.py``, copied beside it: it imports only Flask,
+Jinja, flask_haven and the standard library), and the key flows of
+test_matrix.py and test_matrix_no_js.py run against it unchanged. They run in
+this module rather than as a ``site`` parameter of those two files because
+``make test`` uses ``--dist loadfile``: the two files run on different workers,
+and each would build its own venv (``xdist_group`` would not help, it only
+works under ``--dist loadgroup``). Here one worker builds one venv and serves
+one site for every wheel check.
 """
 
 from __future__ import annotations
@@ -24,25 +34,31 @@ from playwright.sync_api import Browser
 
 from tests.services import free_port
 
-from .sites import EXIT_URL
+from . import sites
+from .sites import EXIT_URL, own_layout
+from .test_matrix import Site, contexts, test_key_flows_with_javascript
+from .test_matrix_no_js import test_key_flows_without_javascript
+
+# Fixtures used by name, and the matrix's flow tests, collected here for the wheel row.
+__all__ = ["contexts", "test_key_flows_with_javascript", "test_key_flows_without_javascript"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PIP = ("-m", "pip", "--disable-pip-version-check", "-q")
 
+# The matrix's example site, in debug mode. PROPAGATE_EXCEPTIONS off: in debug
+# Flask hands an exception to the debugger, and the 500 flow needs the 500 page
+# (flask_haven/errors.py documents this setting for exactly that).
 SITE = """
-from flask import Flask, render_template_string
-from flask_haven import Haven
+from pathlib import Path
 
-app = Flask(__name__)
-app.config["SECRET_KEY"] = "wheel-test"
-Haven(app)
+from sites import make_site
 
-
-@app.route("/")
-def home():
-    return render_template_string(
-        '{% extends "haven/layout.html" %}{% block content %}<h1>Get help</h1>{% endblock %}'
-    )
+HERE = Path(__file__).resolve().parent
+app = make_site(
+    tmp=HERE.parent / "data",
+    layout=(HERE / "base.html").read_text(encoding="utf-8"),
+    config={"PROPAGATE_EXCEPTIONS": False},
+)
 """
 
 
@@ -73,7 +89,12 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=300,
     )
     (tmp / "site").mkdir()
+    (tmp / "data").mkdir()
     (tmp / "site" / "charity_site.py").write_text(SITE, encoding="utf-8")
+    (tmp / "site" / "sites.py").write_text(
+        Path(sites.__file__).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp / "site" / "base.html").write_text(own_layout(), encoding="utf-8")
     return venv
 
 
@@ -99,7 +120,13 @@ def _installed_dist(venv: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def wheel_server(wheel_venv: Path) -> Iterator[tuple[str, Path]]:
+def installed_dist(wheel_venv: Path) -> dict[str, float]:
+    """The installed bundles (name: mtime), read before the server answers anything."""
+    return {p.name: p.stat().st_mtime for p in _installed_dist(wheel_venv).iterdir()}
+
+
+@pytest.fixture(scope="session")
+def wheel_server(wheel_venv: Path, installed_dist: dict[str, float]) -> Iterator[tuple[str, Path]]:
     port = free_port()
     log = wheel_venv.parent / "server.log"
     with log.open("w") as out:
@@ -111,6 +138,8 @@ def wheel_server(wheel_venv: Path) -> Iterator[tuple[str, Path]]:
                 "run",
                 "--debug",
                 "--no-reload",
+                "--host",
+                "127.0.0.1",
                 "--port",
                 str(port),
             ],
@@ -134,22 +163,37 @@ def wheel_server(wheel_venv: Path) -> Iterator[tuple[str, Path]]:
         yield url, log
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module", params=["wheel"])
+def site(wheel_server: tuple[str, Path]) -> Site:
+    """The matrix row served from the wheel venv (the flows above use it by name)."""
+    return Site(wheel_server[0], "")
 
 
 def test_installed_wheel_in_debug_mode_serves_the_prebuilt_bundles(
-    wheel_venv: Path, wheel_server: tuple[str, Path], browser: Browser
+    wheel_venv: Path,
+    installed_dist: dict[str, float],
+    wheel_server: tuple[str, Path],
+    browser: Browser,
 ) -> None:
     url, log = wheel_server
     dist = _installed_dist(wheel_venv)
+    # As installed: the matrix flows may have run on this server first.
     before = {p.name: p.stat().st_mtime for p in dist.iterdir()}
+    assert before == installed_dist
     for _ in range(2):
-        with urllib.request.urlopen(url + "/") as response:
+        with urllib.request.urlopen(url + "/", timeout=10) as response:
             page = response.read().decode()
             assert response.status == 200
     assert "Leave this site" in page
     bundle = page.split('<script src="', 1)[1].split('"', 1)[0]
-    with urllib.request.urlopen(url + bundle) as response:
+    with urllib.request.urlopen(url + bundle, timeout=10) as response:
         assert response.status == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     # Nothing was built or rewritten inside site-packages.
