@@ -1,10 +1,10 @@
 """Real services for the tests, started by the suite: PostgreSQL and Redis.
 
-Each starter (PostgreSQL today; Redis and a cache server follow the same
-steps with :func:`apt_install`, :func:`free_port` and the start-up wait):
+Each starter (a cache server would follow the same steps with
+:func:`apt_install`, :func:`free_port`, the start-up wait and :func:`_stop`):
 
 1. uses the server the developer named in an environment variable, if any
-   (``HAVEN_TEST_POSTGRES_URL``);
+   (``HAVEN_TEST_POSTGRES_URL``, ``HAVEN_TEST_REDIS_URL``);
 2. else finds the Debian package's server binary, installing the package with
    apt-get when it is missing and we are root (a fresh CI machine);
 3. starts it on a free loopback port with its data in a temporary folder,
@@ -90,6 +90,17 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> No
     raise ServiceUnavailable(f"{what} did not answer on port {port} in {START_TIMEOUT_SECONDS} s")
 
 
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    """Stop a server we started: politely, then for certain after 10 s."""
+    if process is None:
+        return
+    process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    if process.poll() is None:
+        process.kill()
+
+
 # -- PostgreSQL -------------------------------------------------------------------------
 
 
@@ -162,12 +173,7 @@ def postgres() -> Iterator[str]:
     except subprocess.SubprocessError as error:
         raise ServiceUnavailable(f"could not start PostgreSQL: {error}") from error
     finally:
-        if process is not None:
-            process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            if process.poll() is None:
-                process.kill()
+        _stop(process)
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -243,10 +249,5 @@ def redis() -> Iterator[str]:
         _wait_for_port(port, process, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        if process is not None:
-            process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            if process.poll() is None:
-                process.kill()
+        _stop(process)
         shutil.rmtree(data, ignore_errors=True)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .i18n import check_locale
-
 
 class HavenConfigError(ValueError):
     """A ``HAVEN_*`` setting is unusable; raised by ``init_app`` at start-up.
@@ -313,37 +311,6 @@ SETTINGS: tuple[Setting, ...] = (
 DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in SETTINGS}
 
 QUICK_EXIT_TRIGGERS = ("escape", "escape-twice", "shift-thrice")
-
-
-def validate(config: dict[str, Any]) -> None:
-    """Raise :class:`HavenConfigError` for any setting that cannot work."""
-    exit_url = config["HAVEN_QUICK_EXIT_URL"]
-    if not is_absolute_http_url(exit_url):
-        raise HavenConfigError(
-            f"HAVEN_QUICK_EXIT_URL must be an absolute http(s) URL such as "
-            f"'https://www.bbc.co.uk/weather'; got {exit_url!r}."
-        )
-    trigger = config["HAVEN_QUICK_EXIT_TRIGGER"]
-    if trigger not in QUICK_EXIT_TRIGGERS:
-        raise HavenConfigError(
-            f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
-            f"got {trigger!r}."
-        )
-    languages = config["HAVEN_LANGUAGES"]
-    if isinstance(languages, str) or not languages:
-        raise HavenConfigError(
-            f"HAVEN_LANGUAGES must be a non-empty list of locales such as ('en', 'cy'); "
-            f"got {languages!r}."
-        )
-    for language in languages:
-        check_locale(language, "HAVEN_LANGUAGES")
-    if config["HAVEN_LOCALE"] is not None:
-        check_locale(config["HAVEN_LOCALE"], "HAVEN_LOCALE")
-    prefix = config["HAVEN_URL_PREFIX"]
-    if not isinstance(prefix, str) or not prefix.startswith("/") or prefix.endswith("/"):
-        raise HavenConfigError(
-            f"HAVEN_URL_PREFIX must start with '/' and not end with one; got {prefix!r}."
-        )
 
 
 def is_absolute_http_url(value: object) -> bool:
