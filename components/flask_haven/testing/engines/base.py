@@ -462,3 +462,19 @@ class Engine(ABC):
             self._navigate(self.absolute(site_url))
             self.delete_cookies()
         self._navigate("about:blank")
+
+
+class WebDriverEngine(Engine):
+    """An engine whose page elements are W3C WebDriver elements (Marionette, Selenium).
+
+    Both clients give elements the same ``click``, ``clear`` and ``send_keys``,
+    so Firefox and WebKit share how they click and type.
+    """
+
+    def _click(self, element: Any) -> None:
+        element.click()
+
+    def _type(self, element: Any, text: str) -> None:
+        element.clear()
+        if text:  # WebKitWebDriver refuses an empty string; typing nothing is a no-op anyway
+            element.send_keys(text)

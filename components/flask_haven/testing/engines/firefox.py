@@ -13,7 +13,7 @@ import tempfile
 import warnings
 from typing import Any
 
-from .base import Engine, EngineUnavailable
+from .base import EngineUnavailable, WebDriverEngine
 from .keys import webdriver_key
 from .watchdog import free_port, start_within
 
@@ -41,7 +41,7 @@ def find_firefox() -> str | None:
     return None
 
 
-class FirefoxEngine(Engine):
+class FirefoxEngine(WebDriverEngine):
     """A Firefox tab, headless, in a fresh profile, driven by Marionette."""
 
     name = "firefox"
@@ -100,14 +100,6 @@ class FirefoxEngine(Engine):
     def _script(self, body: str, args: list[Any]) -> Any:
         # sandbox=None: run in the page's own scope, so page globals (window.haven) are seen.
         return self._client.execute_script(body, script_args=args, sandbox=None)
-
-    def _click(self, element: Any) -> None:
-        element.click()
-
-    def _type(self, element: Any, text: str) -> None:
-        element.clear()
-        if text:  # WebKitWebDriver refuses an empty string
-            element.send_keys(text)
 
     def press(self, key: str) -> None:
         code = webdriver_key(key)

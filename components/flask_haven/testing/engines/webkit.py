@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .base import Engine, EngineUnavailable
+from .base import EngineUnavailable, WebDriverEngine
 from .keys import webdriver_key
 from .watchdog import free_port, kill_process_group, start_within
 
@@ -40,7 +40,7 @@ def find_webkit() -> tuple[str | None, str | None]:
     return driver, browser
 
 
-class WebKitEngine(Engine):
+class WebKitEngine(WebDriverEngine):
     """A WebKitGTK MiniBrowser window on the X display ``display``."""
 
     name = "webkit"
@@ -152,14 +152,6 @@ class WebKitEngine(Engine):
 
     def _script(self, body: str, args: list[Any]) -> Any:
         return self._driver.execute_script(body, *args)
-
-    def _click(self, element: Any) -> None:
-        element.click()
-
-    def _type(self, element: Any, text: str) -> None:
-        element.clear()
-        if text:  # WebKitWebDriver refuses an empty string
-            element.send_keys(text)
 
     def press(self, key: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
