@@ -26,7 +26,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from demo_app import create_app
 from flask_haven.feedback import MemoryRateLimitStore
@@ -102,12 +101,9 @@ def csp_reports(engine_site: EngineSite) -> CspReportCollector:
 @pytest.fixture(scope="session")
 def exit_url() -> Iterator[str]:
     """Where the quick exit goes: the stub page, on another site (``127.0.0.2``)."""
-    server = make_server("127.0.0.2", 0, exit_site, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.2:{server.server_port}{EXIT_PATH}"
-    server.shutdown()
-    thread.join(timeout=5)
+    server = LiveServer(exit_site, host="127.0.0.2").start()
+    yield f"{server.url}{EXIT_PATH}"
+    server.stop()
 
 
 @pytest.fixture(scope="session")

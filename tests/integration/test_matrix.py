@@ -19,7 +19,6 @@ one worker builds the venv once.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +29,11 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from flask_haven import Haven
 from flask_haven.security import DEFAULT_CSP
+from flask_haven.testing.plugin import LiveServer
 
 from .sites import EXIT_URL, make_site
 
@@ -148,12 +147,9 @@ def site(
     for folder in ("one", "two"):
         (tmp / folder).mkdir()
     wsgi, prefix = build_case(request.param, tmp)
-    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", prefix)
-    server.shutdown()
-    thread.join(timeout=5)
+    server = LiveServer(wsgi).start()
+    yield Site(server.url, prefix)
+    server.stop()
 
 
 def _exit_page(route: Route) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from flask_haven.security import DEFAULT_CSP
 from flask_haven.testing import browser
 from flask_haven.testing.csp import strict_csp_problems
-from flask_haven.testing.plugin import given_base_url
+from flask_haven.testing.plugin import LiveServer, given_base_url
 
 
 def test_the_library_policy_is_strict() -> None:
@@ -83,3 +87,51 @@ def test_the_audit_needs_a_url() -> None:
     with pytest.raises(SystemExit) as exit_:
         audit.main([])
     assert exit_.value.code == 2
+
+
+def test_the_live_server_closes_every_body_when_browsers_hang_up() -> None:
+    """A browser that resets the connection must not leave a static file open.
+
+    Werkzeug skips ``close()`` when the reset arrives just after the body was
+    written; the open file's ResourceWarning then failed unrelated tests.
+    Forty resets reproduce that several times without the fix.
+    """
+    import socket
+    import struct
+    import threading
+    import time
+
+    closed = threading.Semaphore(0)
+
+    class Body:
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"x" * 1000
+
+        def close(self) -> None:
+            closed.release()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Body:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return Body()
+
+    server = LiveServer(app).start()
+    host, port = server.url.removeprefix("http://").split(":")
+    resets = 40
+    try:
+        for _ in range(resets):
+            with socket.create_connection((host, int(port))) as client:
+                client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                client.recv(1)
+                # SO_LINGER 0: close() sends a reset, as a browser cancelling a load does.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        deadline = time.monotonic() + 5
+        unclosed = resets
+        while unclosed and closed.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            unclosed -= 1
+        if unclosed:
+            gc.collect()  # a collected wrapper still closes its body
+            while unclosed and closed.acquire(timeout=0.5):
+                unclosed -= 1
+    finally:
+        server.stop()
+    assert unclosed == 0, f"{unclosed} of {resets} response bodies were never closed"

@@ -77,14 +77,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-class LiveServer:
-    """A Flask app served by Werkzeug on 127.0.0.1 in a background thread."""
+def _closing_responses(app: Any) -> Any:
+    """Wrap a WSGI app so every response body is closed, even when a browser hangs up.
 
-    def __init__(self, app: Any) -> None:
+    Browsers often drop a connection part-way through a response (a quick
+    exit navigates away while a stylesheet is still arriving). Werkzeug's
+    development server then skips calling ``close()`` on the body, so a
+    static file is left open until the garbage collector finds it, and the
+    ``ResourceWarning`` it raises there fails an unrelated test at random.
+    A generator's ``finally`` runs when the generator is collected, so the
+    file is closed in every case.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        body = app(environ, start_response)
+
+        def closing_body() -> Iterator[bytes]:
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return closing_body()
+
+    return wsgi
+
+
+class LiveServer:
+    """A WSGI app served by Werkzeug on a free port of ``host``, in a background thread."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
         from werkzeug.serving import make_server
 
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._server = make_server(host, 0, _closing_responses(app), threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> LiveServer:
@@ -94,6 +122,7 @@ class LiveServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+        self._server.server_close()
 
 
 def pytest_configure(config: pytest.Config) -> None:
