@@ -45,13 +45,34 @@ def test_a_wrong_haven_chromium_names_the_variable(monkeypatch: pytest.MonkeyPat
 def test_the_chromium_channel_keeps_the_system_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HAVEN_CHROMIUM", raising=False)
     monkeypatch.setattr(browser, "_playwright_chromium", lambda playwright=None: None)
-    monkeypatch.setattr(browser, "_system_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(browser, "_system_chromium", lambda headless: "/usr/bin/chromium")
     args = browser.chromium_launch_args({"channel": "chromium", "headless": True}, "chromium")
     assert args["executable_path"] == "/usr/bin/chromium"
     assert "channel" not in args and args["headless"] is True
     # A channel naming an installed browser, and other browsers, are left alone.
     assert browser.chromium_launch_args({"channel": "chrome"}, "chromium") == {"channel": "chrome"}
     assert browser.chromium_launch_args({}, "firefox") == {}
+
+
+def test_headless_runs_prefer_the_headless_shell_and_headed_runs_skip_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("HAVEN_CHROMIUM", raising=False)
+    monkeypatch.setattr(browser, "_playwright_chromium", lambda playwright=None: None)
+    installed = {
+        "chromium": "/usr/bin/chromium",
+        "chromium-headless-shell": "/opt/chromium-headless-shell",
+    }
+    monkeypatch.setattr(browser.shutil, "which", installed.get)
+    headless = browser.chromium_launch_args({"headless": True}, "chromium")
+    assert headless["executable_path"] == "/opt/chromium-headless-shell"
+    headed = browser.chromium_launch_args({"headless": False}, "chromium")
+    assert headed["executable_path"] == "/usr/bin/chromium"
+    assert browser.find_chromium().describe() == (
+        "system Chromium headless shell at /opt/chromium-headless-shell"
+    )
+    del installed["chromium-headless-shell"]
+    assert browser.find_chromium().path == "/usr/bin/chromium"
 
 
 class FakeConfig:

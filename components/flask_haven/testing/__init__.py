@@ -17,7 +17,6 @@ from .assertions import (
     assert_strict_csp,
 )
 from .axe import WCAG_22_AA_TAGS
-from .browser import find_chromium
 from .compliance import (
     COMMON_ESSENTIAL,
     assert_nothing_set_after_refusal,
@@ -60,3 +59,13 @@ __all__ = [
     "settings",
     "wait_for_enhancement",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # Imported on first use, so ``python -m flask_haven.testing.browser`` (which
+    # `make test` runs) does not find its own module already imported.
+    if name == "find_chromium":
+        from .browser import find_chromium
+
+        return find_chromium
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
