@@ -36,6 +36,8 @@ from flask_haven.paths import safe_return_path
 from flask_haven.state import current_state
 
 from .gallery import LANGUAGES, gallery
+from .news import news
+from .seed import SEED_TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +45,9 @@ DEMO_SETTINGS: dict[str, Any] = {
     # The demo is published in English and Welsh. Its own article and
     # navigation are English only, and marked so (see `demo_english`).
     "HAVEN_LANGUAGES": ("en", "cy"),
-    "HAVEN_SERVICE_NAME": {"en": "Northfield Council", "cy": "Cyngor Northfield"},
+    # A fictional force: no real police service is called this.
+    "HAVEN_SERVICE_NAME": {"en": "Harrowdale Police", "cy": "Heddlu Harrowdale"},
+    **SEED_TEXTS,
     "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
     "HAVEN_CONSENT_LOG": True,
     # The demo is served over HTTPS in production: mark its session cookie Secure there.
@@ -114,6 +118,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["demo_languages"] = demo_languages
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
+    app.add_url_rule("/news/", "news", news)
     app.add_url_rule(
         "/cookies", "cookies", cookie_settings_view("cookies.html"), methods=["GET", "POST"]
     )
@@ -210,5 +215,5 @@ def demo_english() -> Markup:
 
 
 def index() -> str:
-    """The news article page, wearing all the chrome."""
+    """The force's news story about its crime figures, wearing all the chrome."""
     return render_template("index.html")

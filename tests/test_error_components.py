@@ -130,7 +130,7 @@ PAGE = """{% extends "haven/layout.html" %}{{ flag }}
 )
 def test_title_prefix(render: Render, flag: str, context: dict[str, Any], title: str) -> None:
     page = render(PAGE.replace("{{ flag }}", flag), **context)
-    assert page.title.get_text() == title + " \N{EN DASH} Northfield Council"
+    assert page.title.get_text() == title + " \N{EN DASH} Harrowdale Police"
 
 
 def test_title_prefix_through_a_site_base_template(tmp_path: Path) -> None:

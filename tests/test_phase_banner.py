@@ -18,6 +18,13 @@ MACRO = '{% from "haven/phase-banner/macro.html" import haven_phase_banner %}'
 Render = Callable[..., BeautifulSoup]
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """The library's own default texts: the demo's seed wording is tested apart
+    (test_link_words_in_the_site_text_become_the_link)."""
+    return {"HAVEN_PHASE_BANNER_TEXT": None}
+
+
 def banner(render: Render, params: str = "") -> Any:
     return render(MACRO + "{{ haven_phase_banner(" + params + ") }}").select_one(
         ".haven-phase-banner"
@@ -31,6 +38,18 @@ def test_default_banner_says_beta_and_links_to_feedback(render: Render) -> None:
     assert link.get_text(strip=True) == "Tell us what you think"
     assert link["href"] == "/feedback?return_to=/"
     assert "This site is new" in root.get_text()
+
+
+def test_link_words_in_the_site_text_become_the_link(render: Render) -> None:
+    """A site's message may carry the feedback link in its own words, [in brackets]:
+    the link then sits where the sentence puts it, and no second link follows."""
+    root = banner(render, '{"text": "New here? Please [say what you think] & help."}')
+    links = root.find_all("a")
+    assert [a.get_text() for a in links] == ["say what you think"]
+    assert links[0]["href"] == "/feedback?return_to=/"
+    assert root.select_one(".haven-phase-banner__text").get_text() == (
+        "New here? Please say what you think & help."
+    )
 
 
 def test_params_override_everything(render: Render) -> None:

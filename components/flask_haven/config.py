@@ -77,6 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Keyboard trigger: `escape`, `escape-twice` or `shift-thrice`.",
     ),
     Setting(
+        "HAVEN_QUICK_EXIT_TEXT",
+        None,
+        "Text of the quick exit link (a string or one per language); `None` means our "
+        "translated default, *Leave this site*.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_HINT",
+        None,
+        "The hint beside the quick exit link (a string or one per language); `None` means our "
+        "translated sentence for the trigger, *Quickly exit this site by pressing the Escape key*.",
+    ),
+    Setting(
         "HAVEN_QUICK_EXIT_CLEAR_SITE_DATA",
         False,
         "On exit, also ask the browser to clear this site's cookies and storage "
@@ -181,6 +193,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest body a consent save may have; a bigger one is refused with 413 before it is read.",
     ),
     Setting(
+        "HAVEN_COOKIE_BANNER_TEXT",
+        None,
+        "What the cookie banner says above its buttons: one paragraph or a list of them, each a "
+        "string or one per language. Words in [square brackets] link to the cookies page. `None` "
+        "means our translated default, which lists the optional categories.",
+    ),
+    Setting(
+        "HAVEN_COOKIE_BANNER_SAVED_TEXT",
+        None,
+        "The banner's confirmation after a choice (a string or one per language); words in "
+        "[square brackets] link to the cookies page. `None` means our translated default.",
+    ),
+    Setting(
         "HAVEN_CONSENT_SETTINGS_URL",
         "/cookies",
         "Where the site's cookies page is (an endpoint such as `'cookies'`, an app-relative "
@@ -197,7 +222,8 @@ SETTINGS: tuple[Setting, ...] = (
         "HAVEN_PHASE_BANNER_TEXT",
         None,
         "Message beside the phase tag (a string or one per language); `None` means our "
-        "translated default, *This site is new and we are still improving it.*",
+        "translated default, *This site is new and we are still improving it.* Words in "
+        "[square brackets] become the feedback link, in place of the link after the message.",
     ),
     Setting(
         "HAVEN_PHASE_BANNER_LINK_TEXT",
@@ -275,6 +301,13 @@ SETTINGS: tuple[Setting, ...] = (
         "HAVEN_ERROR_MESSAGES",
         {},
         'Per-status texts replacing ours: `{404: {"title": ..., "message": ...}}`.',
+    ),
+    Setting(
+        "HAVEN_ERROR_TEXT",
+        None,
+        "The error notice's message when a call gives none, also used by the notices the script "
+        "makes (a string or one per language); `None` means our translated default, *Sorry, "
+        "there was a technical problem. Please try again.*",
     ),
     Setting(
         "HAVEN_REQUEST_ID_HEADER",

@@ -25,6 +25,7 @@ screen reader pronounces it correctly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -124,6 +125,8 @@ def init_i18n(app: Flask, translator: Translator) -> None:
         haven_ngettext=template_ngettext,
         haven_format_number=format_number,
         haven_localize=localize,
+        haven_link_words=link_words,
+        haven_has_link_words=has_link_words,
         haven_language_tag=page_language_tag,
         haven_text_direction=page_direction,
         haven_in_locale=in_locale,
@@ -213,6 +216,32 @@ def localize(value: LocalText | None) -> str:
     if isinstance(value, str):
         return value
     return value[_best_key(value)]
+
+
+# Words a site marks, in one of its own texts, as the link: "see the [cookies page]".
+_LINK_WORDS = re.compile(r"\[([^\[\]]+)\]")
+
+
+def has_link_words(text: str) -> bool:
+    """True when ``text`` (a site's own, localized) marks words to link, in [square brackets]."""
+    return _LINK_WORDS.search(text) is not None
+
+
+def link_words(text: str, href: str | None) -> Markup:
+    """``text`` escaped, its [bracketed] words made a link to ``href`` (``haven_link_words``).
+
+    Lets a site write a sentence with a link in it as one plain setting, so
+    the link stays where its grammar puts it in every language. Without
+    ``href`` the brackets are dropped and the words stay plain text.
+    """
+    if isinstance(text, Markup):
+        text = text.unescape()
+    parts = _LINK_WORDS.split(text)
+    html = [str(escape(part)) for part in parts]
+    for index in range(1, len(parts), 2):
+        words = escape(parts[index])
+        html[index] = f'<a href="{escape(href)}">{words}</a>' if href else str(words)
+    return Markup("".join(html))  # noqa: S704  (every part escaped)
 
 
 def _best_key(value: Mapping[str, str]) -> str:

@@ -21,6 +21,8 @@ empty favicon stops a ``/favicon.ico`` request (a 404 in the console).
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, render_template
 from markupsafe import Markup, escape
 
@@ -123,6 +125,13 @@ def main_attributes() -> Markup:
     return _attributes([("id", MAIN_ID), ("tabindex", "-1")])
 
 
+def breakable_name(name: str) -> Markup:
+    """``name`` (a cookie's, a file's) escaped, with a line-break opportunity
+    after each ``_``, ``-`` and ``.``: a long name wraps between its parts
+    ("haven_ / consent"), never inside a word ("haven_co / nsent")."""
+    return Markup(re.sub(r"([_.-])", r"\1<wbr>", str(escape(name))))  # noqa: S704
+
+
 def init_app(app: Flask) -> None:
     """Make the helpers Jinja globals."""
     app.jinja_env.globals.update(
@@ -133,4 +142,5 @@ def init_app(app: Flask) -> None:
         haven_body_start=body_start,
         haven_body_end=body_end,
         haven_main_attributes=main_attributes,
+        haven_breakable_name=breakable_name,
     )

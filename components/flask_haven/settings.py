@@ -45,6 +45,9 @@ class QuickExitSettings:
     url: str
     trigger: str
     clear_site_data: bool
+    # The site's own link text and hint; None means the catalogue's.
+    text: LocalText | None = None
+    hint: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class ConsentSettings:
     # Bounds on the save endpoints: posts per client, and body bytes.
     rate_limit: RateLimit | None
     max_request_bytes: int
+    # The banner's own paragraphs and confirmation; empty/None means the catalogue's.
+    banner_text: tuple[LocalText, ...] = ()
+    saved_text: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class ErrorSettings:
     trust_request_id: bool
     maintenance_retry_after: int
     maintenance_exempt_paths: tuple[str, ...]
+    # The error notice's default message; None means the catalogue's.
+    notice_text: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -194,11 +202,15 @@ def _quick_exit(values: Mapping[str, Any]) -> QuickExitSettings:
             f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
             f"got {trigger!r}."
         )
+    for key in ("HAVEN_QUICK_EXIT_TEXT", "HAVEN_QUICK_EXIT_HINT"):
+        check_local_text(values[key], key)
     return QuickExitSettings(
         enabled=bool(values["HAVEN_QUICK_EXIT_ENABLED"]),
         url=exit_url,
         trigger=trigger,
         clear_site_data=bool(values["HAVEN_QUICK_EXIT_CLEAR_SITE_DATA"]),
+        text=values["HAVEN_QUICK_EXIT_TEXT"],
+        hint=values["HAVEN_QUICK_EXIT_HINT"],
     )
 
 
@@ -232,7 +244,26 @@ def _consent(
         settings_url=settings_url,
         rate_limit=parse_rate_limit(values["HAVEN_CONSENT_RATE_LIMIT"], "HAVEN_CONSENT_RATE_LIMIT"),
         max_request_bytes=_consent_max_bytes(values["HAVEN_CONSENT_MAX_REQUEST_BYTES"]),
+        banner_text=_paragraphs(values["HAVEN_COOKIE_BANNER_TEXT"], "HAVEN_COOKIE_BANNER_TEXT"),
+        saved_text=_local_text(values, "HAVEN_COOKIE_BANNER_SAVED_TEXT"),
     )
+
+
+def _local_text(values: Mapping[str, Any], key: str) -> LocalText | None:
+    check_local_text(values[key], key)
+    return values[key]  # type: ignore[no-any-return]
+
+
+def _paragraphs(value: object, key: str) -> tuple[LocalText, ...]:
+    """``None``, one text, or a list of texts (each a string or one per language)."""
+    if value is None:
+        return ()
+    items: list[Any] = list(value) if isinstance(value, list | tuple) else [value]
+    if not items:
+        raise HavenConfigError(f"{key} must be None, a text or a non-empty list of texts.")
+    for item in items:
+        check_local_text(item, key)
+    return tuple(items)
 
 
 def _consent_max_bytes(value: object) -> int:
@@ -341,6 +372,7 @@ def _errors(values: Mapping[str, Any]) -> ErrorSettings:
         trust_request_id=bool(values["HAVEN_TRUST_REQUEST_ID"]),
         maintenance_retry_after=retry_after,
         maintenance_exempt_paths=tuple(paths),
+        notice_text=_local_text(values, "HAVEN_ERROR_TEXT"),
     )
 
 

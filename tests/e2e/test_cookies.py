@@ -87,7 +87,7 @@ def test_new_visitor_has_only_essential_cookies(
 def test_banner_region_buttons_and_link(page: Page) -> None:
     open_page(page, "/")
     banner = CookieBanner(page)
-    expect(banner.region).to_have_accessible_name("Cookies on Northfield Council")
+    expect(banner.region).to_have_accessible_name("Cookies on Harrowdale Police")
     expect(banner.accept_button).to_be_visible()
     expect(banner.reject_button).to_be_visible()
     accept = banner.accept_button.bounding_box()

@@ -60,7 +60,7 @@ def test_a_failed_cookie_choice_is_reported_in_welsh(page: Page) -> None:
     page.route("**/_haven/consent", fail)
     open_page(page, "/?lang=cy")
     banner = CookieBanner(page, language="cy")
-    expect(banner.region).to_have_accessible_name("Cwcis ar wefan Cyngor Northfield")
+    expect(banner.region).to_have_accessible_name("Cwcis ar wefan Heddlu Harrowdale")
     banner.accept_button.click()
     ErrorNotice(page, within=banner.region, language="cy").assert_shown()
     assert "haven_consent" not in {cookie["name"] for cookie in page.context.cookies()}

@@ -86,6 +86,30 @@
   haven.initAll = initAll
   haven.readConfig = readConfig
 
+  // A data table keeps every word whole, so on a narrow screen it may be wider
+  // than the page: it then scrolls sideways in its own box (the reflow
+  // exception WCAG makes for tables). While it does, the box is a named region
+  // a keyboard can reach and scroll; while it fits, it is neither, so it adds
+  // no tab stop and no landmark. Without JavaScript, browsers that let the
+  // keyboard reach a scrolling box do so by themselves.
+  register('haven-scroll-region', function (box) {
+    function update () {
+      var scrolls = box.scrollWidth > box.clientWidth + 1
+      if (scrolls === box.hasAttribute('tabindex')) return
+      if (scrolls) {
+        box.setAttribute('tabindex', '0')
+        box.setAttribute('role', 'region')
+        box.setAttribute('aria-label', box.getAttribute('data-label') || '')
+      } else {
+        box.removeAttribute('tabindex')
+        box.removeAttribute('role')
+        box.removeAttribute('aria-label')
+      }
+    }
+    update()
+    window.addEventListener('resize', update)
+  })
+
   // The bundle is one file: core first, then each component registers itself.
   // A microtask runs after the whole file has executed, so every component is
   // registered by then, and (with `defer`) the document is already parsed.

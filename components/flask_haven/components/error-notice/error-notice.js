@@ -68,7 +68,10 @@
     add(notice, 'p', 'details', options.details)
     // dismissible: false for a notice whose form stays to try again (the cookie banner).
     var dismiss = options.dismissible !== false && add(notice, 'button', 'dismiss', texts.havenDismissText)
-    if (dismiss) dismiss.type = 'button'
+    if (dismiss) {
+      dismiss.type = 'button'
+      dismiss.className = 'haven-button haven-button--secondary ' + dismiss.className
+    }
     notice.havenKey = key
     notice.havenReturnFocus = document.activeElement
     container.insertBefore(notice, container.firstChild)

@@ -23,6 +23,15 @@ var haven=window.haven=window.haven||{}
 haven.register=register
 haven.initAll=initAll
 haven.readConfig=readConfig
+register('haven-scroll-region',function(box){function update(){var scrolls=box.scrollWidth>box.clientWidth+1
+if(scrolls===box.hasAttribute('tabindex'))return
+if(scrolls){box.setAttribute('tabindex','0')
+box.setAttribute('role','region')
+box.setAttribute('aria-label',box.getAttribute('data-label')||'')}else{box.removeAttribute('tabindex')
+box.removeAttribute('role')
+box.removeAttribute('aria-label')}}
+update()
+window.addEventListener('resize',update)})
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
 var SCHEMA=Object.freeze({exitUrl:['string','https://www.bbc.co.uk/weather'],trigger:['string','escape'],statusText:['string',''],clearUrl:['string','']})
 var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
@@ -98,7 +107,8 @@ var texts=document.body.dataset
 add(notice,'p','text',options.text||texts.havenErrorText)
 add(notice,'p','details',options.details)
 var dismiss=options.dismissible!==false&&add(notice,'button','dismiss',texts.havenDismissText)
-if(dismiss)dismiss.type='button'
+if(dismiss){dismiss.type='button'
+dismiss.className='haven-button haven-button--secondary '+dismiss.className}
 notice.havenKey=key
 notice.havenReturnFocus=document.activeElement
 container.insertBefore(notice,container.firstChild)
