@@ -119,5 +119,10 @@ clean:
 docs: $(DEV_STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# Accept intended visual changes: photograph every example and page again, at
+# 320, 768 and 1280 px, as the new baselines (static/gallery/screens/, which the
+# gallery shows too). It runs the sweep that compares them, in the same order
+# and the same states, writing instead of comparing; review the PNG diff.
 screenshots: $(DEV_STAMP) browser
-	$(BIN)/python -m demo_app.screenshots
+	rm -f static/gallery/screens/*.png static/gallery/screens/manifest.json
+	HAVEN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -p no:randomly -n 0 tests/e2e/test_sweep.py -k every_check

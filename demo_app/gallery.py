@@ -2,17 +2,26 @@
 
 Pages (all under ``/components/``):
 
-- ``/`` the components, each with a one-line purpose;
+- ``/`` every component, error page and whole-page view, each with a thumbnail;
 - ``/<name>/`` one component: every example live, its Jinja and HTML (with
-  copy buttons when JavaScript runs), its parameters and accessibility notes;
+  copy buttons when JavaScript runs), its states, its spec, its parameters
+  and accessibility notes;
 - ``/<name>/<example>/preview`` one example alone, for review and the tests;
+- ``/error-pages/`` the site's 404, 500 and 503 pages and maintenance mode,
+  and ``/error-pages/<name>/preview`` each alone;
 - ``/full-page/`` the news page at phone, tablet and desktop widths;
-- ``/themes/`` the sample themes side by side, and how to theme.
+- ``/themes/`` the sample themes side by side, and how to theme;
+- ``/tokens/`` the colours, the spacing scale and the type scale;
+- ``/gallery.css`` the stylesheet the pages above need from the data
+  (swatches, scales, frame heights): generated, because a strict CSP allows
+  no ``style`` attribute.
 
 Previews take ``?theme=<name>`` (one of :data:`THEMES`), ``?lang=`` (one of
 :data:`LANGUAGES`), ``?dir=`` (one of :data:`DIRECTIONS`) and the full-page
 preview ``?js=off``; the gallery pages carry them into every preview they
-frame or link. An example's ``state:`` is set up server-side through
+frame or link, and take ``?width=`` (one of :data:`WIDTHS`) for the frames.
+Right to left, an example shows its real right-to-left sample content (its
+YAML's ``rtl``). An example's ``state:`` is set up server-side through
 :mod:`demo_app.states`, so no designer has to fiddle with cookies.
 """
 
@@ -28,6 +37,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    g,
     make_response,
     render_template,
     request,
@@ -35,11 +45,13 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from flask_haven.assets import CORE_DIR
+from flask_haven.assets import COMPONENTS_DIR, CORE_DIR
 from flask_haven.catalogue import Component, Example, get_component, load_components
+from flask_haven.errors import error_response
 from flask_haven.security import DEFAULT_CSP
 from flask_haven.state import current_state
 
+from . import screens
 from .states import State, apply_state, find_state
 
 gallery = Blueprint("gallery", __name__, url_prefix="/components")
@@ -92,7 +104,10 @@ THEMES: dict[str, Theme] = {
     )
 }
 
-WIDTHS = (("Phone", 320), ("Tablet", 768), ("Desktop", 1200))
+# The widths previews are shown at, the same three the screenshots are taken at.
+WIDTHS = (("Phone", 320), ("Tablet", 768), ("Desktop", 1280))
+WIDTH_NAMES = {str(width): name for name, width in WIDTHS}
+DEFAULT_WIDTH = 1280
 
 # The languages the previews can be shown in, each named in itself. The app's
 # locale selector reads ``?lang=`` on every request; the gallery only checks the
@@ -123,6 +138,18 @@ def default_tokens() -> dict[str, str]:
 def code_spans(text: str) -> Markup:
     """Escape ``text`` and show its `backticked` parts as code, as in the YAML files."""
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))  # noqa: S704
+
+
+@gallery.app_template_global("screens_size")
+def screens_size(shot: str, width: int) -> tuple[int, int] | None:
+    """A baseline screenshot's size (for an image's width and height), or ``None``."""
+    return screens.size(shot, width)
+
+
+@gallery.app_template_global("screens_file")
+def screens_file(shot: str, width: int) -> str:
+    """A baseline screenshot's path in the demo's static folder."""
+    return screens.STATIC_PREFIX + screens.file_name(shot, width)
 
 
 def _component_or_404(name: str) -> Component:
@@ -156,16 +183,25 @@ class Switches:
 
     ``lang`` and ``direction`` are ``None`` when not asked for: the preview
     then keeps the app's own choice (its locale, and the layout's direction).
+    ``width`` is the frames' width on the gallery pages; previews themselves
+    are as wide as their frame.
     """
 
     theme: Theme
     js_off: bool = False
     lang: str | None = None
     direction: str | None = None
+    width: int = DEFAULT_WIDTH
+
+    @property
+    def rtl(self) -> bool:
+        """Right to left asked for: previews show their right-to-left sample content."""
+        return self.direction == "rtl"
 
     def query(self, *, js: bool = True) -> dict[str, Any]:
         """URL arguments that keep these switches (defaults are left out);
-        ``js=False`` leaves out the JavaScript switch, which only the full page has."""
+        ``js=False`` leaves out the JavaScript switch, which only the full page has.
+        The width is the gallery page's, not the preview's, so it is left out."""
         args: dict[str, Any] = {}
         if self.theme.name != "default":
             args["theme"] = self.theme.name
@@ -180,12 +216,30 @@ class Switches:
 
 def _switches(*, js: bool = False) -> Switches:
     """Every switch asked for; ``js`` reads the JavaScript one too (full page only)."""
+    width = _choice("width", WIDTH_NAMES)
     return Switches(
         theme=_theme(),
         js_off=_js_off() if js else False,
         lang=_choice("lang", LANGUAGES),
         direction=_choice("dir", DIRECTIONS),
+        width=int(width) if width else DEFAULT_WIDTH,
     )
+
+
+def _switch_context(
+    switches: Switches, *, js_switch: bool = False, widths: bool = True
+) -> dict[str, Any]:
+    """What the switches form (gallery/_switches.html) needs."""
+    return {
+        "themes": THEMES.values(),
+        "theme": switches.theme,
+        "switches": switches,
+        "languages": LANGUAGES,
+        "directions": DIRECTIONS,
+        "widths": WIDTHS if widths else (),
+        "js_switch": js_switch,
+        "js_off": switches.js_off,
+    }
 
 
 _AUTOFOCUS = re.compile(r"(<[^<>]*?)\sautofocus(?=[\s>])")
@@ -202,6 +256,164 @@ def _frameable(body: str) -> Response:
     return response
 
 
+def _embedded(body: str) -> str:
+    """Inside a gallery page's frame, an example's autofocus (an error summary,
+    a banner confirmation) would scroll the whole gallery page to that frame
+    as it loads. The standalone preview keeps it."""
+    return _AUTOFOCUS.sub(r"\1", body) if request.args.get("embed") == "1" else body
+
+
+# -- the design tokens, read from core.css ----------------------------------------------
+
+_CLASS = re.compile(r'class="([^"]*)"')
+_VAR = re.compile(r"var\((--haven-[a-z0-9-]+)")
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _core_css() -> str:
+    return (CORE_DIR / "core.css").read_text(encoding="utf-8")
+
+
+def _without_comments(css: str) -> str:
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+
+
+def wide_tokens() -> dict[str, str]:
+    """The tokens core.css sets again from 40.0625em (641 px): the larger type."""
+    match = re.search(r"@media \(min-width: 40\.0625em\)\s*\{\s*:root\s*\{([^}]*)\}", _core_css())
+    return dict(_TOKEN.findall(match.group(1))) if match else {}
+
+
+def _rem_to_px(value: str, unit_px: float = 16.0) -> float | None:
+    """``1.5rem`` -> 24.0; ``calc(var(--haven-space) * 0.25)`` -> 4.0 (the unit at 16 px)."""
+    value = value.strip()
+    if value.endswith("rem"):
+        return float(value[:-3]) * 16
+    if value == "var(--haven-space)":
+        return unit_px
+    scaled = re.fullmatch(r"calc\(var\(--haven-space\) \* ([0-9.]+)\)", value)
+    return float(scaled.group(1)) * unit_px if scaled else None
+
+
+@dataclass(frozen=True)
+class TypeStep:
+    """One size of the type scale, on a phone and from 641 px, in CSS pixels."""
+
+    name: str
+    phone: tuple[float, float]
+    wide: tuple[float, float]
+    use: str
+
+
+TYPE_USES = {
+    "xl": "The largest page headings",
+    "l": "Page headings (h1)",
+    "m": "Section headings; the cookie banner's and error summary's titles",
+    "s": "Small headings; the error notice's title",
+    "lead": "The opening paragraph",
+    "body": "All text, controls and buttons",
+    "small": "The phase banner, table text on phones, captions",
+}
+
+
+def type_scale() -> list[TypeStep]:
+    """Every ``--haven-font-size-*`` with its line height, phone and wide."""
+    base, wide = default_tokens(), {**default_tokens(), **wide_tokens()}
+    steps = []
+    for name in TYPE_USES:
+
+        def measure(tokens: dict[str, str], name: str = name) -> tuple[float, float]:
+            size = _rem_to_px(tokens[f"--haven-font-size-{name}"]) or 0.0
+            return size, round(size * float(tokens[f"--haven-line-height-{name}"]))
+
+        steps.append(TypeStep(name, measure(base), measure(wide), TYPE_USES[name]))
+    return steps
+
+
+def spacing_scale() -> list[tuple[str, str, float]]:
+    """Every ``--haven-space-N``: name, declared value, pixels at the default unit."""
+    return [
+        (name, value, _rem_to_px(value) or 0.0)
+        for name, value in default_tokens().items()
+        if re.fullmatch(r"--haven-space-\d", name)
+    ]
+
+
+def colour_tokens() -> dict[str, str]:
+    """The tokens whose default is a colour."""
+    return {name: value for name, value in default_tokens().items() if value.startswith("#")}
+
+
+def tokens_used(component: Component, html: str) -> list[str]:
+    """The tokens a component uses: those in its own CSS, and those of the shared
+    rules in core.css (buttons, radios, tags) whose classes its markup carries."""
+    css_file = COMPONENTS_DIR / component.name / f"{component.name}.css"
+    own = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
+    used = set(_VAR.findall(own))
+    classes = {name for attr in _CLASS.findall(html) for name in attr.split()}
+    for selector, body in _RULE.findall(_without_comments(_core_css())):
+        named = set(re.findall(r"\.(haven-[a-z0-9_-]+)", selector))
+        if named & classes:
+            used |= set(_VAR.findall(body))
+    order = list(default_tokens())
+    return sorted(used, key=lambda name: order.index(name) if name in order else len(order))
+
+
+# -- the error pages --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """One of the site's error pages, as the gallery shows it."""
+
+    name: str
+    title: str
+    status: int
+    description: str
+    maintenance: bool = False
+
+    @property
+    def shot(self) -> str:
+        """Its screenshot name (also its index thumbnail)."""
+        return screens.page_shot(f"/components/error-pages/{self.name}/preview")
+
+
+ERROR_PAGES: dict[str, ErrorPage] = {
+    page.name: page
+    for page in (
+        ErrorPage("404", "Page not found", 404, "An address that leads nowhere."),
+        ErrorPage(
+            "500",
+            "Technical problem",
+            500,
+            "A fault of ours. The reference lets support find the log entry; nothing of the "
+            "fault itself is shown.",
+        ),
+        ErrorPage(
+            "503",
+            "Service unavailable",
+            503,
+            "The service is down for a reason other than planned maintenance.",
+        ),
+        ErrorPage(
+            "maintenance",
+            "Maintenance mode",
+            503,
+            "`HAVEN_MAINTENANCE` on: every page answers this, saying when to try again "
+            "(from `HAVEN_MAINTENANCE_RETRY_AFTER`); the quick exit still works.",
+            maintenance=True,
+        ),
+    )
+}
+
+# A reference in the format the error pages use, the same on every preview so
+# their screenshots do not change from run to run.
+SAMPLE_REQUEST_ID = "3F9A-C21B-7D04"
+
+
+# -- the pages ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ExampleView:
     """What the component page shows for one example."""
@@ -213,23 +425,88 @@ class ExampleView:
     state: State | None
     # Named in the YAML but registered by no code: previewed without it, and said so.
     missing_state: str | None
+    shot: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """One entry of the gallery's index: where it goes, what it is, its thumbnail."""
+
+    title: str
+    url: str
+    text: str
+    shot: str
+    thumbnail_width: int = 768
+
+    @property
+    def thumbnail(self) -> tuple[str, int, int] | None:
+        """The thumbnail's static path and size, or ``None`` before ``make screenshots``."""
+        found = screens.size(self.shot, self.thumbnail_width)
+        if found is None:
+            return None
+        return screens.STATIC_PREFIX + screens.file_name(self.shot, self.thumbnail_width), *found
+
+
+def _first_example(component: Component) -> Example:
+    visible = component.visible_examples
+    return visible[0] if visible else component.examples[0]
 
 
 @gallery.route("/")
 def index() -> str:
-    """All components with a one-line purpose each."""
-    return render_template("gallery/index.html", components=load_components())
+    """Every component, error page and whole-page view, each with a thumbnail."""
+    components = [
+        Card(
+            component.title,
+            url_for("gallery.component", name=component.name),
+            component.purpose,
+            screens.example_shot(component.name, _first_example(component).name),
+        )
+        for component in load_components()
+    ]
+    errors = [
+        Card(
+            f"{page.title} ({page.status})" if not page.maintenance else page.title,
+            url_for("gallery.error_pages", _anchor=f"error-{page.name}"),
+            page.description,
+            page.shot,
+        )
+        for page in ERROR_PAGES.values()
+    ]
+    views = [
+        Card(
+            "Full page",
+            url_for("gallery.full_page"),
+            "The news page wearing all the chrome, at phone, tablet and desktop widths, with "
+            "JavaScript on or off.",
+            screens.page_shot("/"),
+        ),
+        Card(
+            "Themes",
+            url_for("gallery.themes"),
+            "The default, a high-contrast and a sample brand theme side by side, and how to "
+            "make your own.",
+            screens.page_shot("/components/themes/"),
+        ),
+        Card(
+            "Tokens",
+            url_for("gallery.tokens"),
+            "The colours, the spacing scale and the type scale every component is built from.",
+            screens.page_shot("/components/tokens/"),
+        ),
+    ]
+    return render_template("gallery/index.html", components=components, errors=errors, views=views)
 
 
 @gallery.route("/<name>/")
 def component(name: str) -> str:
-    """One component: every example live, with its code, parameters and notes."""
+    """One component: every example live, with its code, states, spec, parameters and notes."""
     component = _component_or_404(name)
     switches = _switches()
     views = []
     for example in component.visible_examples:
         with apply_state(example.state, component.name, missing_ok=True) as context:
-            html = component.html_source(example, **context)
+            html = component.html_source(example, rtl=switches.rtl, **context)
         state = find_state(example.state, component.name) if example.state else None
         views.append(
             ExampleView(
@@ -241,21 +518,25 @@ def component(name: str) -> str:
                     embed=1,
                     **switches.query(),
                 ),
-                macro_call=component.macro_call(example),
+                macro_call=component.macro_call(example, rtl=switches.rtl),
                 html=html,
                 state=state,
                 missing_state=example.state if example.state and state is None else None,
+                shot=screens.example_shot(component.name, example.name),
             )
         )
+    interactions = [
+        (interaction, screens.state_shot(component.name, interaction))
+        for interaction in screens.INTERACTIONS
+        if screens.size(screens.state_shot(component.name, interaction), 1280)
+    ]
     return render_template(
         "gallery/component.html",
         component=component,
         examples=views,
-        themes=THEMES.values(),
-        theme=switches.theme,
-        switches=switches,
-        languages=LANGUAGES,
-        directions=DIRECTIONS,
+        tokens=tokens_used(component, "".join(view.html for view in views)),
+        interactions=interactions,
+        **_switch_context(switches),
     )
 
 
@@ -267,6 +548,9 @@ def preview(name: str, example_name: str) -> Response:
     if example is None:
         abort(404)
     switches = _switches()
+    # Right to left, the example's sample content is in a right-to-left
+    # language, and the page says which.
+    rtl_sample = switches.rtl and example.rtl_params is not None
     with apply_state(example.state, component.name, missing_ok=True) as context:
         body = render_template(
             "gallery/preview.html",
@@ -275,14 +559,35 @@ def preview(name: str, example_name: str) -> Response:
             theme=switches.theme,
             switches=switches,
             state_context=context,
+            rtl_sample=rtl_sample,
+            rtl_lang=component.rtl.lang if rtl_sample else None,
             **context,
         )
-    if request.args.get("embed") == "1":
-        # Inside a component page's frame, an example's autofocus (an error
-        # summary, a banner confirmation) would scroll the whole gallery page
-        # to that frame as it loads. The standalone preview keeps it.
-        body = _AUTOFOCUS.sub(r"\1", body)
-    return _frameable(body)
+    return _frameable(_embedded(body))
+
+
+@gallery.route("/error-pages/")
+def error_pages() -> str:
+    """The site's error pages and maintenance mode, each in a frame."""
+    switches = _switches()
+    pages = [
+        (page, url_for("gallery.error_page_preview", name=page.name, embed=1, **switches.query()))
+        for page in ERROR_PAGES.values()
+    ]
+    return render_template("gallery/error-pages.html", pages=pages, **_switch_context(switches))
+
+
+@gallery.route("/error-pages/<name>/preview")
+def error_page_preview(name: str) -> Response:
+    """One error page as a person gets it (sent here with status 200: it is a preview)."""
+    page = ERROR_PAGES.get(name)
+    if page is None:
+        abort(404)
+    _switches()  # an unknown switch value is a 404 here too
+    g.haven_request_id = SAMPLE_REQUEST_ID
+    retry = current_state().settings.errors.maintenance_retry_after if page.maintenance else None
+    response = error_response(page.status, retry_after=retry)
+    return _frameable(_embedded(response.get_data(as_text=True)))
 
 
 @gallery.route("/full-page/")
@@ -292,13 +597,8 @@ def full_page() -> str:
     return render_template(
         "gallery/full-page.html",
         preview_url=url_for("gallery.full_page_preview", **switches.query()),
-        widths=WIDTHS,
-        themes=THEMES.values(),
-        theme=switches.theme,
-        js_off=switches.js_off,
-        switches=switches,
-        languages=LANGUAGES,
-        directions=DIRECTIONS,
+        frame_widths=WIDTHS,
+        **_switch_context(switches, js_switch=True, widths=False),
     )
 
 
@@ -330,3 +630,46 @@ def themes() -> str:
         rows=rows,
         brand=THEMES["brand"],
     )
+
+
+@gallery.route("/tokens/")
+def tokens() -> str:
+    """The design tokens: colour swatches, the spacing scale and the type scale."""
+    switches = _switches()
+    return render_template(
+        "gallery/tokens.html",
+        colours=colour_tokens(),
+        spacing=spacing_scale(),
+        type_scale=type_scale(),
+        **_switch_context(switches, widths=False),
+    )
+
+
+@gallery.route("/gallery.css")
+def stylesheet() -> Response:
+    """The styles that come from data: a swatch per colour token, a bar per space,
+    a sample per type size, and each preview frame's height per width (from its
+    screenshot, so a frame is as tall as what it shows before it loads)."""
+    lines = [
+        f'.demo-swatch[data-token="{name}"] {{ background: var({name}); }}'
+        for name in colour_tokens()
+    ]
+    lines += [
+        f'.demo-space[data-token="{name}"] {{ width: var({name}); }}'
+        for name, _, _ in spacing_scale()
+    ]
+    lines += [
+        f'.demo-type[data-token="{step.name}"] {{ font-size: var(--haven-font-size-{step.name}); '
+        f"line-height: var(--haven-line-height-{step.name}); }}"
+        for step in type_scale()
+    ]
+    for file, (_, height) in sorted(screens.shots().items()):
+        shot, _, width = file.removesuffix(".png").rpartition("@")
+        if shot.startswith("example-"):
+            lines.append(
+                f'.demo-preview[data-shot="{shot}"][data-width="{width}"] '
+                f"{{ --demo-frame-height: {height}px; }}"
+            )
+    response = make_response("\n".join(lines) + "\n")
+    response.mimetype = "text/css"
+    return response

@@ -26,15 +26,15 @@ SEED_TEXTS: dict[str, Any] = {
             "en": "We use some essential cookies to make our website work. We’d like to set "
             "additional cookies so we can remember your preferences and understand how you use "
             "our site.",
-            "cy": "Rydym yn defnyddio rhai cwcis hanfodol i wneud i’n gwefan weithio. Hoffem osod "
-            "cwcis ychwanegol er mwyn i ni allu cofio eich dewisiadau a deall sut rydych chi’n "
+            "cy": "Rydym yn defnyddio rhai cwcis hanfodol i wneud i'n gwefan weithio. Hoffem osod "
+            "cwcis ychwanegol er mwyn i ni allu cofio eich dewisiadau a deall sut rydych chi'n "
             "defnyddio ein gwefan.",
         },
         {
             "en": "You can manage your preferences and cookie settings at any time by clicking "
             "on “Customise Cookies” below. For more information on how we use cookies, please "
             "see our [Cookies notice].",
-            "cy": "Gallwch reoli eich dewisiadau a’ch gosodiadau cwcis ar unrhyw adeg drwy glicio "
+            "cy": "Gallwch reoli eich dewisiadau a'ch gosodiadau cwcis ar unrhyw adeg drwy glicio "
             "ar “Addasu cwcis” isod. I gael rhagor o wybodaeth am sut rydym yn defnyddio cwcis, "
             "darllenwch ein [hysbysiad Cwcis].",
         },
@@ -42,7 +42,7 @@ SEED_TEXTS: dict[str, Any] = {
     "HAVEN_COOKIE_BANNER_SAVED_TEXT": {
         "en": "Your cookie preferences have been saved. You can update your cookie settings at "
         "any time on the [cookies page].",
-        "cy": "Mae eich dewisiadau cwcis wedi’u cadw. Gallwch ddiweddaru eich gosodiadau cwcis "
+        "cy": "Mae eich dewisiadau cwcis wedi'u cadw. Gallwch ddiweddaru eich gosodiadau cwcis "
         "ar unrhyw adeg ar y [dudalen cwcis].",
     },
     "HAVEN_ERROR_TEXT": {
@@ -53,7 +53,7 @@ SEED_TEXTS: dict[str, Any] = {
         "en": "This site is a beta, which means it's a work in progress and we'll be adding more "
         "to it over the next few weeks. Your feedback helps us make things better, so please "
         "[let us know what you think].",
-        "cy": "Gwefan beta yw hon, sy’n golygu ein bod yn dal i’w datblygu a byddwn yn ychwanegu "
+        "cy": "Gwefan beta yw hon, sy'n golygu ein bod yn dal i'w datblygu a byddwn yn ychwanegu "
         "mwy ati dros yr wythnosau nesaf. Mae eich adborth yn ein helpu i wella pethau, felly "
         "[rhowch wybod i ni beth yw eich barn].",
     },

@@ -159,3 +159,78 @@ register_state(
     description="The page at the moment the exit starts: all content hidden "
     "(the class haven-quick-exit-active on <html>, set server-side).",
 )
+
+
+@contextlib.contextmanager
+def _banner_after(choice: bool) -> Iterator[dict[str, Any]]:
+    """The request as it is on the page a no-JavaScript choice returns to: the
+    choice recorded (every optional category allowed, or none) and the banner's
+    one-time "saved" flash taken. The banner then shows its confirmation by
+    itself, worded for that choice, exactly as a person sees it."""
+    from flask_haven.consent.codec import Consent
+    from flask_haven.state import current_state, request_state
+
+    consent = request_state().consent
+    policy = current_state().settings.consent.policy
+    choices = {category.name: choice for category in (policy.optional if policy else ())}
+    saved = (consent.recorded, consent.banner_flash)
+    consent.recorded = Consent(choices, policy.version if policy else "", 0)
+    consent.banner_flash = "saved"
+    try:
+        yield {}
+    finally:
+        consent.recorded, consent.banner_flash = saved
+
+
+register_state(
+    "accepted",
+    lambda: _banner_after(True),
+    component="cookie-banner",
+    description="Just after Accept: analytics and preference cookies allowed, the banner's "
+    "one-time confirmation due.",
+)
+register_state(
+    "rejected",
+    lambda: _banner_after(False),
+    component="cookie-banner",
+    description="Just after Reject: every optional category refused, the banner's one-time "
+    "confirmation due.",
+)
+
+
+def _summary_with_fields() -> dict[str, Any]:
+    # The fields the summary's links lead to, with their own errors, rendered
+    # after it on the preview page (the preview's `preview_after`).
+    from flask import render_template_string
+    from markupsafe import Markup
+
+    form = render_template_string(
+        '{% from "haven/feedback-form/macro.html" import haven_feedback_form %}'
+        "{{ haven_feedback_form(params) }}",
+        params={
+            "errors": {
+                "feedback": "Enter your feedback",
+                "satisfaction": "Select how satisfied you are with this site",
+            },
+            "questions": [
+                {
+                    "name": "satisfaction",
+                    "legend": "How satisfied are you with this site?",
+                    "options": [
+                        {"value": "satisfied", "text": "Satisfied"},
+                        {"value": "dissatisfied", "text": "Dissatisfied"},
+                    ],
+                }
+            ],
+        },
+    )
+    return {"preview_after": Markup(form)}  # noqa: S704  (our own macro, escaped)
+
+
+register_state(
+    "with-fields",
+    _summary_with_fields,
+    component="error-summary",
+    description="The feedback form the summary reports on is rendered after it, with its "
+    "fields' own errors, so every link has somewhere to go.",
+)

@@ -10,13 +10,26 @@ from __future__ import annotations
 
 from flask_haven.catalogue import load_components
 
-SITE_PAGES = ["/", "/cookies", "/feedback", "/feedback/thanks"]
+SITE_PAGES = ["/", "/news/", "/cookies", "/feedback", "/feedback/thanks"]
+
+# The site's error pages as the gallery shows them (demo_app.gallery.ERROR_PAGES).
+ERROR_PAGE_PREVIEWS = [
+    f"/components/error-pages/{name}/preview" for name in ("404", "500", "503", "maintenance")
+]
 
 
 def gallery_pages() -> list[str]:
-    """The gallery index and each component's page."""
-    pages = ["/components/", "/components/full-page/", "/components/themes/"]
-    return pages + [f"/components/{c.name}/" for c in load_components()]
+    """Every gallery page: the whole-page views, the error pages, each component's
+    page, and the index last (its thumbnails are the other pages' screenshots,
+    so `make screenshots` takes it after them)."""
+    pages = [
+        "/components/full-page/",
+        "/components/themes/",
+        "/components/tokens/",
+        "/components/error-pages/",
+        *ERROR_PAGE_PREVIEWS,
+    ]
+    return [*pages, *(f"/components/{c.name}/" for c in load_components()), "/components/"]
 
 
 def preview_pages() -> list[str]:
@@ -67,3 +80,18 @@ def rtl_pages() -> list[str]:
         *(f"/components/{c.name}/?{switched}" for c in load_components()),
         *(f"{path}?dir=rtl" for path in preview_pages()),
     ]
+
+
+def visual_pages() -> dict[str, str]:
+    """Every page the visual-regression tests photograph, with its screenshot name:
+    each example alone, each site page and each gallery page, in English."""
+    from demo_app.screens import example_shot, page_shot
+
+    shots = {
+        f"/components/{c.name}/{example.name}/preview": example_shot(c.name, example.name)
+        for c in load_components()
+        for example in c.examples
+    }
+    return {**{path: page_shot(path) for path in SITE_PAGES}, **shots} | {
+        path: page_shot(path) for path in gallery_pages()
+    }

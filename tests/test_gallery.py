@@ -180,7 +180,7 @@ def test_theme_adds_its_stylesheet_after_the_bundle(client: Any, theme: str) -> 
 
 def test_component_page_passes_the_theme_to_every_preview(client: Any) -> None:
     page = parse(client.get("/components/quick-exit/?theme=brand").data)
-    frames = page.select("iframe.demo-example__frame")
+    frames = page.select(".demo-example iframe")
     assert frames and all("theme=brand" in frame["src"] for frame in frames)
     assert page.select_one('input[name="theme"][value="brand"]').has_attr("checked")
 
@@ -325,10 +325,10 @@ def test_full_page_preview_with_javascript_off_leaves_the_script_out(client: Any
 def test_full_page_frames_have_three_widths_and_keep_the_switches(client: Any) -> None:
     page = parse(client.get("/components/full-page/?js=off&theme=high-contrast").data)
     frames = page.select("iframe")
-    assert [f["class"][-1] for f in frames] == [
-        "demo-frames__frame--320",
-        "demo-frames__frame--768",
-        "demo-frames__frame--1200",
+    assert [f.find_parent(attrs={"data-preview": True})["data-width"] for f in frames] == [
+        "320",
+        "768",
+        "1280",
     ]
     assert {f["src"] for f in frames} == {
         "/components/full-page/preview?theme=high-contrast&js=off"

@@ -10,7 +10,11 @@ applies to it runs on that load, in an order where none disturbs the next:
 - keyboard: Tab reaches every control in reading order with a visible focus
   indicator never hidden under the sticky bar, and Shift+Tab comes back;
 - reflow at 320 CSS pixels (and axe again at that width on the two pages
-  whose layout changes most).
+  whose layout changes most);
+- visual regression (tests/visual.py): every example and page in English is
+  photographed at 1280 px first, while pristine, and at 320 and 768 px after
+  the checks, and compared with its baseline; the examples the gallery shows
+  hovered, pressed and focused are photographed in those states too.
 
 Which checks a page gets follows tests/page_list.py: checks that words can fail
 run in English and Welsh, checks of structure run on English examples and on
@@ -27,15 +31,20 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from demo_app import screens
+from flask_haven.catalogue import load_components
 from flask_haven.testing import assert_accessible
 
+from .. import visual
 from ..page_list import (
+    ERROR_PAGE_PREVIEWS,
     SITE_PAGES,
     all_pages,
     content_pages,
     gallery_pages,
     in_welsh,
     structure_pages,
+    visual_pages,
 )
 from .conftest import open_page
 
@@ -207,29 +216,53 @@ def check_axe_on_a_phone(page: Page) -> list[str]:
     return [f"at 320 px: {problem}" for problem in check_axe(page)]
 
 
+def checked_pages() -> list[str]:
+    """Every page but the gallery's previews of the error pages: the real error
+    pages get these checks in tests/e2e/test_errors.py, and the previews only
+    their screenshots here."""
+    return [path for path in all_pages() if path not in ERROR_PAGE_PREVIEWS]
+
+
 # In running order: each check leaves the page as it found it, except the
 # keyboard walk (focus moved) and the phone-sized ones, which come last.
 CHECKS: dict[str, tuple[Check, Callable[[], list[str]]]] = {
-    "axe": (check_axe, all_pages),
+    "axe": (check_axe, checked_pages),
     "forced colours": (check_forced_colours, content_pages),
     "reduced motion": (check_reduced_motion, structure_pages),
     "text at 200%": (check_text_at_200_percent, content_pages),
     "tab order": (check_tab_order, structure_pages),
-    "reflow at 320 px": (check_reflow, all_pages),
+    "reflow at 320 px": (check_reflow, checked_pages),
     "axe at 320 px": (check_axe_on_a_phone, lambda: list(AXE_ON_A_PHONE)),
 }
 
 
 def planned_checks() -> dict[str, list[str]]:
     """Each swept page and the names of the checks it gets, in running order."""
+    # In the order of the page list (the gallery index last: `make screenshots`
+    # takes its thumbnails from the pages before it).
+    wanted = {name: set(pages()) for name, (_, pages) in CHECKS.items()}
     plan: dict[str, list[str]] = {}
-    for name, (_, pages) in CHECKS.items():
-        for path in pages():
-            plan.setdefault(path, []).append(name)
+    for path in [*all_pages(), *AXE_ON_A_PHONE]:
+        names = [name for name in CHECKS if path in wanted[name]]
+        if names or path in visual_pages():  # some pages are only photographed
+            plan.setdefault(path, names)
     return plan
 
 
 PLAN = planned_checks()
+# Visual regression: the screenshot name of each page photographed, and the
+# previews whose main control is also photographed hovered, pressed and focused.
+VISUAL = visual_pages()
+STATES = {
+    f"/components/{c.name}/{c.spec.interactive_example}/preview": (c.name, c.spec.interactive)
+    for c in load_components()
+    if c.spec.interactive and c.spec.interactive_example
+}
+VISUAL_SIZES = {
+    1280: {"width": 1280, "height": 720},
+    320: PHONE,
+    768: {"width": 768, "height": 1024},
+}
 PHONE_FOCUS_PAGES = SITE_PAGES + in_welsh(SITE_PAGES)
 NO_JS_PAGES = structure_pages() + gallery_pages()
 
@@ -239,12 +272,70 @@ def count_checks() -> int:
     return sum(map(len, PLAN.values())) + len(PHONE_FOCUS_PAGES) + len(NO_JS_PAGES)
 
 
+@pytest.fixture(scope="session")
+def renderer(browser: Any) -> visual.Renderer | None:
+    """This machine's renderer when its screenshots can be compared with the
+    baselines (or are being made), else ``None``."""
+    current = visual.renderer(browser.version)
+    return current if visual.UPDATE or visual.comparable(current) is None else None
+
+
+def test_screenshots_are_comparable_here(browser: Any) -> None:
+    """Says once, in the summary, why the visual comparisons do not run on this machine."""
+    reason = None if visual.UPDATE else visual.comparable(visual.renderer(browser.version))
+    if reason:
+        pytest.skip(f"visual regression: {reason}")
+
+
+def capture_mode(path: str) -> str:
+    """How much of ``path`` is photographed (see tests/visual.py)."""
+    if path in SITE_PAGES:
+        return "page"
+    if path.endswith("/preview") and not path.startswith("/components/error-pages/"):
+        return "whole"
+    return "screen"
+
+
+def photograph(
+    page: Page, path: str, widths: tuple[int, ...], current: visual.Renderer
+) -> list[str]:
+    """Screenshots of ``path`` (already loaded) at ``widths``, each checked."""
+    problems = []
+    for width in widths:
+        if page.viewport_size != VISUAL_SIZES[width]:
+            page.set_viewport_size(VISUAL_SIZES[width])
+        png = visual.capture(page, capture_mode(path))
+        problems += visual.check(VISUAL[path], width, png, current)
+    return problems
+
+
+def photograph_states(page: Page, path: str, current: visual.Renderer) -> list[str]:
+    component, selector = STATES[path]
+    page.set_viewport_size(VISUAL_SIZES[1280])
+    problems = []
+    for interaction, png in visual.capture_states(page, selector).items():
+        shot = screens.state_shot(component, interaction)
+        problems += visual.check(shot, 1280, png, current, whole=True)
+    return problems
+
+
 @pytest.mark.parametrize("path", PLAN)
-def test_page_passes_every_check(shared_page: Page, path: str) -> None:
+def test_page_passes_every_check(
+    shared_page: Page, path: str, renderer: visual.Renderer | None
+) -> None:
     open_page(shared_page, path)
-    problems = [
+    shots = renderer if path in VISUAL else None
+    problems = []
+    # The first screenshot before any check: the page exactly as loaded.
+    if shots is not None:
+        problems += [f"visual: {p}" for p in photograph(shared_page, path, (1280,), shots)]
+    problems += [
         f"{name}: {problem}" for name in PLAN[path] for problem in CHECKS[name][0](shared_page)
     ]
+    if shots is not None:
+        problems += [f"visual: {p}" for p in photograph(shared_page, path, (320, 768), shots)]
+        if path in STATES:
+            problems += [f"visual: {p}" for p in photograph_states(shared_page, path, shots)]
     assert not problems, f"{path}:\n" + "\n".join(problems)
 
 

@@ -127,9 +127,11 @@
     confirmation.querySelector('form').addEventListener('submit', function (event) {
       event.preventDefault()
       root.hidden = true
-      // The banner is gone: continue where the page's content starts.
+      // The banner is gone: continue where the page's content starts. Without
+      // scrolling: the page stays where the person was reading, instead of
+      // sliding its header up under the sticky quick exit bar.
       var main = document.getElementById('main-content')
-      if (main) main.focus()
+      if (main) main.focus({ preventScroll: true })
     })
 
     // A choice saved elsewhere on the page (the cookies page) answers the question.

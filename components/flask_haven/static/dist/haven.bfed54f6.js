@@ -166,7 +166,7 @@ changed(data)},function(){haven.showError(root.querySelector('[data-haven-error]
 confirmation.querySelector('form').addEventListener('submit',function(event){event.preventDefault()
 root.hidden=true
 var main=document.getElementById('main-content')
-if(main)main.focus()})
+if(main)main.focus({preventScroll:true})})
 document.addEventListener('haven:consent-change',function(){if(!question.hidden)root.hidden=true})}
 haven.consent={allows:allows,send:send,changed:changed}
 haven.register('haven-cookie-banner',startBanner,{requires:['showError']})
