@@ -437,6 +437,8 @@ class Card:
     text: str
     shot: str
     thumbnail_width: int = 768
+    # A whole page (shown from its top), not a component (shown whole, centred).
+    page: bool = False
 
     @property
     def thumbnail(self) -> tuple[str, int, int] | None:
@@ -470,6 +472,7 @@ def index() -> str:
             url_for("gallery.error_pages", _anchor=f"error-{page.name}"),
             page.description,
             page.shot,
+            page=True,
         )
         for page in ERROR_PAGES.values()
     ]
@@ -480,6 +483,7 @@ def index() -> str:
             "The news page wearing all the chrome, at phone, tablet and desktop widths, with "
             "JavaScript on or off.",
             screens.page_shot("/"),
+            page=True,
         ),
         Card(
             "Themes",
@@ -487,12 +491,15 @@ def index() -> str:
             "The default, a high-contrast and a sample brand theme side by side, and how to "
             "make your own.",
             screens.page_shot("/components/themes/"),
+            page=True,
         ),
         Card(
             "Tokens",
             url_for("gallery.tokens"),
-            "The colours, the spacing scale and the type scale every component is built from.",
+            "The colours, the spacing scale, the type scale and the shared form controls every "
+            "component is built from.",
             screens.page_shot("/components/tokens/"),
+            page=True,
         ),
     ]
     return render_template("gallery/index.html", components=components, errors=errors, views=views)

@@ -3,6 +3,7 @@
 Each page is loaded once, in one shared browser context, and every check that
 applies to it runs on that load, in an order where none disturbs the next:
 
+- layout shift: nothing moved while the page loaded (CLS 0);
 - axe-core (WCAG 2.2 AA), on the pristine page;
 - forced colours (media emulation): every control keeps a visible boundary;
 - reduced motion (media emulation): nothing animates;
@@ -128,11 +129,28 @@ NO_BOUNDARY_IN_FORCED_COLOURS = """() => [...document.querySelectorAll(
       s['border' + side + 'Style'] !== 'none' && parseFloat(s['border' + side + 'Width']) > 0)
   }).map(el => el.tagName + ' ' + (el.textContent || el.name || '').trim().slice(0, 40))"""
 
+# Sum of the layout shifts so far that no input caused (as CLS counts them).
+LAYOUT_SHIFT = """() => {
+  const observer = new PerformanceObserver(() => {})
+  observer.observe({ type: 'layout-shift', buffered: true })
+  const shifts = observer.takeRecords().filter(entry => !entry.hadRecentInput)
+  observer.disconnect()
+  return shifts.map(entry => [entry.value, (entry.sources || []).map(source =>
+    source.node && source.node.nodeType === 1 ? source.node.tagName + '.' + source.node.className : '?')])
+}"""
+
 PHONE = {"width": 320, "height": 640}
 # The two pages whose layout changes most on a phone also get axe at that width.
 AXE_ON_A_PHONE = ("/", "/components/quick-exit/")
 
 Check = Callable[[Page], list[str]]
+
+
+def check_layout_shift(page: Page) -> list[str]:
+    shifts = page.evaluate(LAYOUT_SHIFT)
+    return (
+        [f"moved while loading (CLS {sum(s[0] for s in shifts):.4f}): {shifts}"] if shifts else []
+    )
 
 
 def check_axe(page: Page) -> list[str]:
@@ -226,6 +244,7 @@ def checked_pages() -> list[str]:
 # In running order: each check leaves the page as it found it, except the
 # keyboard walk (focus moved) and the phone-sized ones, which come last.
 CHECKS: dict[str, tuple[Check, Callable[[], list[str]]]] = {
+    "layout shift": (check_layout_shift, checked_pages),
     "axe": (check_axe, checked_pages),
     "forced colours": (check_forced_colours, content_pages),
     "reduced motion": (check_reduced_motion, structure_pages),
@@ -289,9 +308,9 @@ def test_screenshots_are_comparable_here(browser: Any) -> None:
 
 def capture_mode(path: str) -> str:
     """How much of ``path`` is photographed (see tests/visual.py)."""
-    if path in SITE_PAGES:
+    if path in SITE_PAGES or path in ERROR_PAGE_PREVIEWS:
         return "page"
-    if path.endswith("/preview") and not path.startswith("/components/error-pages/"):
+    if path.endswith("/preview"):
         return "whole"
     return "screen"
 
