@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,7 @@ def parse_tokens(css: str) -> dict[str, str]:
 
 def default_tokens() -> dict[str, str]:
     """The theme tokens and their defaults, read from core.css (so they cannot drift)."""
-    return parse_tokens((CORE_DIR / "core.css").read_text(encoding="utf-8"))
+    return dict(_parsed_core()[1])
 
 
 @gallery.app_template_filter("code_spans")
@@ -271,11 +272,34 @@ _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
 
 def _core_css() -> str:
-    return (CORE_DIR / "core.css").read_text(encoding="utf-8")
+    return _parsed_core()[0]
 
 
-def _without_comments(css: str) -> str:
-    return re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+@dataclass(frozen=True)
+class _Rule:
+    """A rule of core.css: the classes its selector names, the tokens it uses."""
+
+    classes: frozenset[str]
+    tokens: frozenset[str]
+
+
+def _parsed_core() -> tuple[str, dict[str, str], tuple[_Rule, ...]]:
+    # Read again only when the file changes (the gallery reads it on every page).
+    path = CORE_DIR / "core.css"
+    return _parse_core(path.stat().st_mtime_ns)
+
+
+@cache
+def _parse_core(mtime: int) -> tuple[str, dict[str, str], tuple[_Rule, ...]]:
+    css = (CORE_DIR / "core.css").read_text(encoding="utf-8")
+    rules = tuple(
+        _Rule(
+            frozenset(re.findall(r"\.(haven-[a-z0-9_-]+)", selector)),
+            frozenset(_VAR.findall(body)),
+        )
+        for selector, body in _RULE.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    )
+    return css, parse_tokens(css), rules
 
 
 def wide_tokens() -> dict[str, str]:
@@ -351,10 +375,9 @@ def tokens_used(component: Component, html: str) -> list[str]:
     own = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
     used = set(_VAR.findall(own))
     classes = {name for attr in _CLASS.findall(html) for name in attr.split()}
-    for selector, body in _RULE.findall(_without_comments(_core_css())):
-        named = set(re.findall(r"\.(haven-[a-z0-9_-]+)", selector))
-        if named & classes:
-            used |= set(_VAR.findall(body))
+    for rule in _parsed_core()[2]:
+        if rule.classes & classes:
+            used |= rule.tokens
     order = list(default_tokens())
     return sorted(used, key=lambda name: order.index(name) if name in order else len(order))
 

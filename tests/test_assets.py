@@ -116,12 +116,12 @@ def test_auto_build_follows_debug(tmp_path: Path) -> None:
 
 
 def test_gzip_sizes_within_budget() -> None:
-    """The whole library's budget: JS under 4 KB and CSS under 3 KB, gzipped."""
+    """The whole library's budget: JS under 4 KB and CSS under 4 KB, gzipped."""
     shipped = assets.read_manifest()
     js = len(gzip.compress((assets.DIST_DIR / shipped["js"]).read_bytes(), 9))
     css = len(gzip.compress((assets.DIST_DIR / shipped["css"]).read_bytes(), 9))
     assert js < 4096, f"JS bundle is {js} B gzip"
-    assert css < 3072, f"CSS bundle is {css} B gzip"
+    assert css < 4096, f"CSS bundle is {css} B gzip"
 
 
 def test_one_extension_serves_apps_with_their_own_asset_settings() -> None:

@@ -208,6 +208,8 @@ def _site_texts(app: Flask) -> set[str]:
     for component in load_components():
         for example in component.examples:
             collect(example.params)
+    # [Bracketed] words in a site's text are the link in it: read without brackets.
+    texts |= {re.sub(r"[\[\]]", "", text) for text in texts}
     return {text for text in texts if text.strip()}
 
 

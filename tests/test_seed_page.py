@@ -26,6 +26,14 @@ from flask_haven.page import breakable_name
 
 from .conftest import parse
 
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """One demo app for the module's read-only tests."""
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path_factory.mktemp("seed")})
+    return app.test_client()
+
+
 SEED = [
     "Quickly exit this site by pressing the Escape key",
     "Leave this site",

@@ -50,7 +50,7 @@ MAX_CHANGED = 0.001
 # site page, its first PAGE_HEIGHT pixels, the chrome and the start of its
 # content ("page"); a gallery page, a screen of its main content ("screen"):
 # its chrome is the site pages', and what it frames is photographed alone.
-PAGE_HEIGHT = 1600
+PAGE_HEIGHT = 1200
 MIN_HEIGHT = 48
 MODES = ("whole", "page", "screen")
 # Where a state picture is cut round its control: room for the focus halo and shadow.

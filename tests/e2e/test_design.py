@@ -1,19 +1,16 @@
-"""The design in a browser: measured, not eyeballed.
-
-The type scale, the 40 px radios and their focus, tinted tags, the secondary
-button, tables that keep words whole, the error notice's weights, the cookie
+"""The design in a browser, where it takes a click or a second page: the cookie
 confirmation's focus, nothing under the sticky bar, the first screen of a
-phone, no layout shift; and the gallery's switches, focus ring and frames.
+phone; and the gallery's switches, focus ring, frames and right-to-left samples.
 
-Every test uses the sweep's shared page (tests/e2e/conftest.py): none needs a
-context of its own, and the axe, reflow and screenshot checks of the same
-pages are the sweep's.
+What can be measured on a page as it loads (the type scale, radios, tags,
+buttons, tables, CLS...) is measured by the sweep on its one load of that page
+(tests/e2e/design.py, tests/e2e/test_sweep.py). Every test here uses the
+sweep's shared page too: none needs a context of its own.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,30 +21,6 @@ from .conftest import open_page
 
 PHONE = {"width": 375, "height": 812}
 
-# Words of ordinary text in table cells that a line break has cut in two.
-BROKEN_WORDS = """() => {
-  const broken = []
-  for (const cell of document.querySelectorAll('td, th')) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT)
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      // A cookie's name may wrap between its parts: each part stays whole.
-      const pieces = node.parentElement.closest('code') ? node.data.split(/(?<=[_.-])/) : node.data.split(/\\s+/)
-      let at = 0
-      for (const piece of pieces) {
-        const start = node.data.indexOf(piece, at)
-        at = start + piece.length
-        if (!piece.trim()) continue
-        const range = document.createRange()
-        range.setStart(node, start)
-        range.setEnd(node, start + piece.length)
-        const lines = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top)))
-        if (lines.size > 1) broken.push(piece)
-      }
-    }
-  }
-  return broken
-}"""
-
 
 def style(page: Page, selector: str, prop: str, pseudo: str | None = None) -> str:
     value: str = page.locator(selector).first.evaluate(
@@ -57,132 +30,6 @@ def style(page: Page, selector: str, prop: str, pseudo: str | None = None) -> st
         prop,
     )
     return value
-
-
-# -- type, controls and tags -------------------------------------------------------------
-
-
-def test_body_text_is_19_px_from_tablets_and_16_on_phones(shared_page: Page) -> None:
-    page = shared_page
-    open_page(page, "/")
-    assert style(page, "article h2 + p", "font-size") == "19px"
-    assert style(page, "h1", "font-size") == "36px"
-    page.set_viewport_size({"width": 320, "height": 640})
-    assert style(page, "article h2 + p", "font-size") == "16px"
-    assert style(page, "h1", "font-size") == "27px"
-    # rem-based: text zoom and a larger default font grow them all.
-    page.evaluate("() => document.documentElement.style.fontSize = '200%'")
-    assert style(page, "article h2 + p", "font-size") == "32px"
-
-
-def test_radios_are_40_px_with_a_visible_focus(shared_page: Page) -> None:
-    page = shared_page
-    open_page(page, "/components/cookie-settings/default/preview")
-    radio = page.get_by_role("radio", name="Yes").first
-    label = ".haven-radios__label"
-    assert style(page, label, "width", "::before") == "40px"
-    assert style(page, label, "height", "::before") == "40px"
-    assert style(page, label, "box-shadow", "::before") == "none"
-    radio.focus()
-    assert style(page, label, "border-top-width", "::before") == "4px"
-    assert "rgb(255, 221, 0)" in style(page, label, "box-shadow", "::before")
-    # The target the person hits is the 44 px input itself.
-    box = radio.bounding_box()
-    assert box is not None and box["width"] == box["height"] == 44
-    page.keyboard.press("Space")
-    expect(radio).to_be_checked()
-    assert style(page, label, "opacity", "::after") == "1"
-
-
-def test_checkboxes_are_40_px_with_a_tick_and_a_visible_focus(shared_page: Page) -> None:
-    page = shared_page
-    open_page(page, "/components/tokens/")
-    box = page.get_by_role("checkbox", name="Appeals for witnesses")
-    label = 'label[for="control-updates-appeals"]'
-    assert style(page, label, "width", "::before") == "40px"
-    assert style(page, label, "opacity", "::after") == "0"
-    box.focus()
-    assert "rgb(255, 221, 0)" in style(page, label, "box-shadow", "::before")
-    page.keyboard.press("Space")
-    expect(box).to_be_checked()
-    assert style(page, label, "opacity", "::after") == "1"
-
-
-def relative_luminance(rgb: str) -> float:
-    channels = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def test_tags_are_tinted_in_sentence_case_and_alpha_is_not_beta(shared_page: Page) -> None:
-    page = shared_page
-    colours = {}
-    for phase in ("default", "alpha"):
-        open_page(page, f"/components/phase-banner/{phase}/preview")
-        tag = ".haven-tag"
-        assert style(page, tag, "text-transform") == "none"
-        assert page.locator(tag).inner_text() in ("Beta", "Alpha")
-        text, background = style(page, tag, "color"), style(page, tag, "background-color")
-        high, low = sorted((relative_luminance(text), relative_luminance(background)), reverse=True)
-        assert (high + 0.05) / (low + 0.05) >= 4.5
-        # Tinted: a pale background, not a solid brand colour.
-        assert relative_luminance(background) > 0.6
-        colours[phase] = background
-    assert colours["default"] != colours["alpha"]
-
-
-def test_one_secondary_button_style(shared_page: Page, context: Any) -> None:
-    """The error notice's "Hide this message" and the gallery's copy buttons are
-    the same secondary button."""
-    page = shared_page
-    looks = ("background-color", "color", "box-shadow", "font-weight", "min-height")
-    open_page(page, "/components/error-notice/dismissible/preview")
-    hide = {prop: style(page, ".haven-error-notice__dismiss", prop) for prop in looks}
-    open_page(page, "/components/error-notice/")
-    page.get_by_text("Code for the default example").click()
-    copy = {prop: style(page, ".demo-copy__button", prop) for prop in looks}
-    assert hide == copy
-    assert hide["background-color"] != style(
-        page, ".haven-button:not(.haven-button--secondary)", "background-color"
-    )
-
-
-def test_text_boxes_have_widths_and_fit_the_reading_column(shared_page: Page) -> None:
-    page = shared_page
-    open_page(page, "/feedback")
-    box = page.get_by_role("textbox", name="Your feedback").bounding_box()
-    assert box is not None and box["width"] <= 640
-    open_page(page, "/components/tokens/")
-    widths = page.evaluate(
-        """() => ['30', '20', '10', '5', '4', '3', '2'].map(n => {
-             const input = document.createElement('input')
-             input.className = 'haven-input haven-input--width-' + n
-             document.querySelector('main').append(input)
-             const width = input.getBoundingClientRect().width / parseFloat(getComputedStyle(input).fontSize)
-             input.remove()
-             return Math.round(width * 100) / 100
-           })"""
-    )
-    assert widths == [29.5, 20.5, 11.5, 5.5, 4.5, 3.75, 2.75]
-
-
-@pytest.mark.parametrize("path", ["/cookies", "/cookies?lang=cy", "/"])
-def test_tables_never_break_an_ordinary_word(shared_page: Page, path: str) -> None:
-    """At 320 px, in English and in Welsh: a word is on one line; only a
-    cookie's name wraps, and only between its parts ("haven_/consent")."""
-    page = shared_page
-    page.set_viewport_size({"width": 320, "height": 640})
-    open_page(page, path)
-    assert page.evaluate(BROKEN_WORDS) == []
-
-
-def test_error_notice_title_and_message_differ_in_weight(shared_page: Page) -> None:
-    page = shared_page
-    open_page(page, "/components/error-notice/with-title/preview")
-    assert style(page, ".haven-error-notice__title", "font-weight") == "700"
-    assert style(page, ".haven-error-notice__text", "font-weight") == "400"
-    open_page(page, "/components/error-notice/default/preview")
-    assert style(page, ".haven-error-notice__text", "font-weight") == "700"
 
 
 # -- the cookie banner and the sticky bar ------------------------------------------------
@@ -222,7 +69,7 @@ def test_a_link_to_a_place_on_the_page_lands_below_the_sticky_bar(shared_page: P
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_a_phones_first_screen_is_not_all_chrome(shared_page: Page, lang: str) -> None:
     """At 375 by 812, a first visit (the cookie question showing) still starts the
-    story in the first screen; once answered, the chrome takes under half of it."""
+    story in the first screen; once answered and hidden, the chrome takes under half of it."""
     page = shared_page
     page.set_viewport_size(PHONE)
     open_page(page, f"/?lang={lang}")
@@ -230,8 +77,9 @@ def test_a_phones_first_screen_is_not_all_chrome(shared_page: Page, lang: str) -
     assert heading is not None
     # English: the headline's first line is whole; Welsh (longer words), it has begun.
     assert heading["y"] + (30 if lang == "en" else 0) < PHONE["height"], heading
-    CookieBanner(page, language=lang).reject()
-    open_page(page, f"/?lang={lang}")
+    banner = CookieBanner(page, language=lang)
+    banner.reject()
+    banner.hide()
     heading = page.get_by_role("heading", level=1).bounding_box()
     assert heading is not None and heading["y"] < 0.45 * PHONE["height"], heading
 
@@ -291,9 +139,7 @@ FRAMES = """() => [...document.querySelectorAll('[data-preview]')].map(preview =
 })"""
 
 
-@pytest.mark.parametrize(
-    "path", ["/components/full-page/", "/components/themes/", "/components/quick-exit/"]
-)
+@pytest.mark.parametrize("path", ["/components/full-page/", "/components/quick-exit/"])
 def test_previews_fit_their_frames_and_the_column(shared_page: Page, path: str) -> None:
     """No frame is wider than its column (wide ones are scaled down, never up),
     on a desktop and on a phone, and an example's frame is as tall as what it shows."""
@@ -331,3 +177,31 @@ def test_right_to_left_sample_ends_its_sentences_at_the_left(shared_page: Page) 
            }"""
     )
     assert ends["stop"] < ends["first"], ends
+
+
+def test_a_table_too_wide_for_a_phone_scrolls_in_a_named_focusable_region(
+    shared_page: Page,
+) -> None:
+    """Words stay whole, so a table may not fit 320 px (Welsh cookie names and
+    words are long): it then scrolls in its own box, which a keyboard can reach
+    and a screen reader names; the boxes that fit stay out of the tab order."""
+    page = shared_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_page(page, "/components/cookie-settings/default/preview?lang=cy")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('[data-module="haven-scroll-region"]')].map(box => ({
+             scrolls: box.scrollWidth > box.clientWidth + 1, tabindex: box.getAttribute('tabindex'),
+             role: box.getAttribute('role'), name: box.getAttribute('aria-label') }))"""
+    )
+    assert any(box["scrolls"] for box in boxes), "expected one table too wide for 320 px"
+    for box in boxes:
+        if box["scrolls"]:
+            assert box["tabindex"] == "0" and box["role"] == "region" and box["name"], box
+        else:
+            assert box["tabindex"] is None and box["role"] is None, box
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    # Wide again, nothing scrolls, and the regions are gone.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function(
+        "() => !document.querySelector('[data-module=\"haven-scroll-region\"][tabindex]')"
+    )

@@ -10,12 +10,15 @@ applies to it runs on that load, in an order where none disturbs the next:
 - text at 200 %: nothing scrolls sideways or is clipped;
 - keyboard: Tab reaches every control in reading order with a visible focus
   indicator never hidden under the sticky bar, and Shift+Tab comes back;
-- reflow at 320 CSS pixels (and axe again at that width on the two pages
-  whose layout changes most);
+- reflow at 320 CSS pixels, with every word in a table whole (and axe again
+  at that width on the two pages whose layout changes most);
 - visual regression (tests/visual.py): every example and page in English is
   photographed at 1280 px first, while pristine, and at 320 and 768 px after
   the checks, and compared with its baseline; the examples the gallery shows
-  hovered, pressed and focused are photographed in those states too.
+  hovered, pressed and focused are photographed in those states too;
+- design (tests/e2e/design.py), on the pages that show each: the type scale,
+  40 px radios and checkboxes and their focus, tinted tags, the secondary
+  button, text box widths, the error notice's weights.
 
 Which checks a page gets follows tests/page_list.py: checks that words can fail
 run in English and Welsh, checks of structure run on English examples and on
@@ -40,6 +43,7 @@ from .. import visual
 from ..page_list import (
     ERROR_PAGE_PREVIEWS,
     SITE_PAGES,
+    WELSH_SITE_PAGES,
     all_pages,
     content_pages,
     gallery_pages,
@@ -47,6 +51,7 @@ from ..page_list import (
     structure_pages,
     visual_pages,
 )
+from . import design
 from .conftest import open_page
 
 # Everything a keyboard user must be able to reach, in the order they meet it.
@@ -226,7 +231,9 @@ def check_tab_order(page: Page) -> list[str]:
 def check_reflow(page: Page) -> list[str]:
     page.set_viewport_size(PHONE)
     width = page.evaluate("() => document.documentElement.scrollWidth")
-    return [f"scrolls sideways at 320 px ({width} px wide)"] if width > 320 else []
+    problems = [f"scrolls sideways at 320 px ({width} px wide)"] if width > 320 else []
+    # Fitting by breaking words is no fit: tables keep every word whole.
+    return problems + design.no_broken_words(page)
 
 
 def check_axe_on_a_phone(page: Page) -> list[str]:
@@ -282,7 +289,7 @@ VISUAL_SIZES = {
     320: PHONE,
     768: {"width": 768, "height": 1024},
 }
-PHONE_FOCUS_PAGES = SITE_PAGES + in_welsh(SITE_PAGES)
+PHONE_FOCUS_PAGES = SITE_PAGES + in_welsh(WELSH_SITE_PAGES)
 NO_JS_PAGES = structure_pages() + gallery_pages()
 
 
@@ -343,18 +350,26 @@ def test_page_passes_every_check(
     shared_page: Page, path: str, renderer: visual.Renderer | None
 ) -> None:
     open_page(shared_page, path)
+    # Fonts, images and frames loaded: what moves after this, moved while loading.
+    shared_page.evaluate(visual.SETTLED)
+    checks = PLAN[path]
+    problems = [f"layout shift: {p}" for p in check_layout_shift(shared_page)] if checks else []
     shots = renderer if path in VISUAL else None
-    problems = []
-    # The first screenshot before any check: the page exactly as loaded.
+    # The first screenshot before any other check: the page exactly as loaded.
     if shots is not None:
         problems += [f"visual: {p}" for p in photograph(shared_page, path, (1280,), shots)]
     problems += [
-        f"{name}: {problem}" for name in PLAN[path] for problem in CHECKS[name][0](shared_page)
+        f"{name}: {problem}"
+        for name in checks
+        if name != "layout shift"
+        for problem in CHECKS[name][0](shared_page)
     ]
     if shots is not None:
         problems += [f"visual: {p}" for p in photograph(shared_page, path, (320, 768), shots)]
         if path in STATES:
             problems += [f"visual: {p}" for p in photograph_states(shared_page, path, shots)]
+    for check in design.DESIGN_CHECKS.get(path, []):
+        problems += [f"design: {p}" for p in check(shared_page)]
     assert not problems, f"{path}:\n" + "\n".join(problems)
 
 
