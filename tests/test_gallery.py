@@ -289,7 +289,16 @@ TEXT_ON = {
     "danger-text": ("danger",),
     "focus-text": ("focus",),
     "success": ("background",),
+    "tag-beta-text": ("tag-beta-background",),
+    "tag-alpha-text": ("tag-alpha-background",),
+    "secondary-button-text": ("secondary-button",),
 }
+
+
+def test_alpha_and_beta_tags_differ_in_hue() -> None:
+    tokens = default_tokens()
+    assert tokens["--haven-tag-alpha-background"] != tokens["--haven-tag-beta-background"]
+    assert tokens["--haven-tag-alpha-text"] != tokens["--haven-tag-beta-text"]
 
 
 @pytest.mark.parametrize("theme", list(THEMES))

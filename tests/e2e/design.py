@@ -217,6 +217,37 @@ def input_widths(page: Page) -> list[str]:
     return expect_equal("input widths in em", widths, [20.5, 11.5, 5.5])
 
 
+FRAMES = """() => [...document.querySelectorAll('[data-preview]')].map(preview => {
+  const box = preview.querySelector('.demo-preview__box').getBoundingClientRect()
+  const frame = preview.querySelector('iframe')
+  const shown = frame.getBoundingClientRect()
+  const doc = frame.contentDocument.documentElement
+  return { frame: frame.title, column: preview.getBoundingClientRect().width, box: box.width,
+           inside: shown.right <= box.right + 1 && shown.bottom <= box.bottom + 1,
+           whole: preview.classList.contains('demo-preview--viewport') ||
+                  Math.abs(Math.max(48, doc.getBoundingClientRect().height) - frame.offsetHeight) <= 1 }
+})"""
+
+
+def previews_fit(page: Page) -> list[str]:
+    """No frame is wider than its column (a wide one is scaled down, never up),
+    on a desktop and on a phone; an example's frame is as tall as what it shows."""
+    problems = []
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        frames = page.evaluate(FRAMES)
+        if not frames:
+            problems.append("no previews")
+        for frame in frames:
+            if frame["box"] > frame["column"] + 0.5 or not frame["inside"]:
+                problems.append(
+                    f"at {width} px, {frame['frame']!r} does not fit its column: {frame}"
+                )
+            if not frame["whole"]:
+                problems.append(f"at {width} px, {frame['frame']!r} is not as tall as its content")
+    return problems
+
+
 # Page -> the design checks run on it after the sweep's own.
 DESIGN_CHECKS: dict[str, list[Check]] = {
     "/": [type_scale],
@@ -231,4 +262,7 @@ DESIGN_CHECKS: dict[str, list[Check]] = {
     ],
     "/components/error-notice/": [secondary_button(".demo-copy__button")],
     "/components/error-notice/with-title/preview": [notice_weights("700", "400")],
+    "/components/full-page/": [previews_fit],
+    "/components/themes/": [previews_fit],
+    "/components/quick-exit/": [previews_fit],
 }

@@ -127,39 +127,6 @@ def test_a_focused_preview_shows_a_focus_ring(shared_page: Page) -> None:
     expect(preview).not_to_have_class(re.compile("demo-preview--focused"))
 
 
-FRAMES = """() => [...document.querySelectorAll('[data-preview]')].map(preview => {
-  const box = preview.querySelector('.demo-preview__box').getBoundingClientRect()
-  const frame = preview.querySelector('iframe')
-  const shown = frame.getBoundingClientRect()
-  const doc = frame.contentDocument.documentElement
-  return { column: preview.getBoundingClientRect().width, box: box.width,
-           inside: shown.right <= box.right + 1 && shown.bottom <= box.bottom + 1,
-           whole: preview.classList.contains('demo-preview--viewport') ||
-                  Math.abs(Math.max(48, doc.getBoundingClientRect().height) - frame.offsetHeight) <= 1 }
-})"""
-
-
-@pytest.mark.parametrize("path", ["/components/full-page/", "/components/quick-exit/"])
-def test_previews_fit_their_frames_and_the_column(shared_page: Page, path: str) -> None:
-    """No frame is wider than its column (wide ones are scaled down, never up),
-    on a desktop and on a phone, and an example's frame is as tall as what it shows."""
-    page = shared_page
-    open_page(page, path)
-    page.evaluate(
-        """() => Promise.all([...document.querySelectorAll('iframe')].map(f =>
-             f.contentDocument && f.contentDocument.readyState === 'complete' ? null
-             : new Promise(done => f.addEventListener('load', done, { once: true }))))"""
-    )
-    for width in (1280, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        report = page.evaluate(FRAMES)
-        assert report
-        for frame in report:
-            assert frame["box"] <= frame["column"] + 0.5, (width, frame)
-            assert frame["inside"] and frame["whole"], (width, frame)
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-
-
 def test_right_to_left_sample_ends_its_sentences_at_the_left(shared_page: Page) -> None:
     """Arabic sample content, so a sentence's full stop is where it belongs: at
     the end of the line, on the left, not before the first word."""
