@@ -54,6 +54,9 @@ def html_attributes(
     ]
     if consent.enabled:
         pairs.append(("data-haven-consent", " ".join(consent.allowed_categories())))
+        # The Google Consent Mode map, when the site set one: the bundle tells
+        # Google's tags what the person chose (no inline script needed).
+        pairs.append(("data-haven-consent-mode", consent.consent_mode()))
     return _attributes(pairs)
 
 
