@@ -8,8 +8,10 @@ object can serve several apps.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -422,7 +424,8 @@ class ConsentAPI:
         """What the cookies page shows a person about their recorded choice, or ``None``.
 
         ``reference`` (the consent log's record id, ``None`` without the log),
-        ``saved`` (when, written for the page's language), ``revision`` and
+        ``saved`` (when, written for the page's language; ``saved_iso`` for
+        machines), ``revision``, ``withdrawn`` and
         ``choices``: ``(category, True | False | None)`` per optional category,
         ``None`` for a purpose not yet answered.
         """
@@ -435,6 +438,7 @@ class ConsentAPI:
         return {
             "reference": recorded.record_id,
             "saved": format_moment(recorded.given_at),
+            "saved_iso": datetime.fromtimestamp(recorded.given_at, UTC).isoformat(),
             "revision": recorded.policy_version,
             "withdrawn": self.withdrawn(),
             "choices": [
@@ -443,13 +447,16 @@ class ConsentAPI:
         }
 
     def consent_mode(self) -> str | None:
-        """The Google Consent Mode map for the page (``data-haven-consent-mode``), or ``None``."""
+        """The Google Consent Mode map for the page (``data-haven-consent-mode``), or ``None``:
+        JSON of each Google consent type and the categories it needs."""
         mapping = self._manager().settings.google_consent_mode
         if not mapping:
             return None
-        return " ".join(
-            f"{category}:{signal}" for category, signals in mapping.items() for signal in signals
-        )
+        types: dict[str, list[str]] = {}
+        for category, signals in mapping.items():
+            for signal in signals:
+                types.setdefault(signal, []).append(category)
+        return json.dumps(types, separators=(",", ":"), sort_keys=True)
 
     def banner_state(self) -> str | None:
         """What the banner should show on this page, or ``None`` for no banner.

@@ -1,7 +1,6 @@
 /*
  * Cookie consent in the browser: `haven.consent.allows(category)`, the
- * `haven:consent-change` event, gated scripts, the Google Consent Mode
- * bridge and the banner.
+ * `haven:consent-change` event, gated scripts and the banner.
  *
  * The server is the authority: it checks the signed consent cookie and
  * writes the allowed categories into the page (`data-haven-consent` on
@@ -45,88 +44,33 @@
     return new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$')
   }
 
-  function expire (name, path, domain) {
-    document.cookie = name + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=' + path +
-      (domain ? ';domain=' + domain : '')
-  }
-
   /**
    * Delete every cookie of `entries` ({name, paths, domains} from the server:
    * a name or `*` pattern, and where the policy says it may be set).
    *
    * A cookie is only deleted with the path and domain it was set with, which
-   * the page cannot read. So each one is expired on the paths and domains the
-   * policy declares (a named cookie even when this page cannot see it, as one
-   * on another path), and, as a fallback for what the policy does not
-   * declare, on this host's parent domains and every path up to this page.
+   * the page cannot read. So each is expired on the paths and domains the
+   * policy declares (a named one even when this page cannot see it, as on
+   * another path) and, for what the policy does not declare, on this host,
+   * its parent domains and every path up to this page.
    */
   function clear (entries) {
     var host = location.hostname.split('.')
-    var parents = ['']
-    for (var i = 0; i < host.length - 1; i++) parents.push('.' + host.slice(i).join('.'))
     var segments = location.pathname.split('/')
-    var here = segments.map(function (_, index) { return segments.slice(0, index + 1).join('/') || '/' })
-    var visible = document.cookie.split(';').map(function (pair) { return pair.split('=')[0].trim() })
+    var seen = document.cookie.split(/; ?/).map(function (pair) { return pair.split('=')[0] })
     entries.forEach(function (entry) {
-      if (typeof entry === 'string') entry = { name: entry, paths: ['/'], domains: [] }
       var test = toRegExp(entry.name)
-      var names = entry.name.indexOf('*') < 0 ? [entry.name] : visible.filter(function (name) { return test.test(name) })
-      var paths = (entry.paths || ['/']).concat(here)
-      var domains = parents.concat(entry.domains || [])
+      var names = entry.name.indexOf('*') < 0 ? [entry.name] : seen.filter(function (name) { return test.test(name) })
+      var paths = entry.paths.concat(segments.map(function (_, i) { return segments.slice(0, i + 1).join('/') || '/' }))
+      var domains = [''].concat(entry.domains, host.map(function (_, i) { return host.slice(i).join('.') }))
       names.forEach(function (name) {
         paths.forEach(function (path) {
-          domains.forEach(function (domain) { expire(name, path, domain) })
+          domains.forEach(function (domain) {
+            document.cookie = name + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=' + path + (domain && ';domain=' + domain)
+          })
         })
       })
     })
-  }
-
-  // -- Google Consent Mode v2 ----------------------------------------------------
-
-  // `data-haven-consent-mode="analytics:analytics_storage marketing:ad_storage"`
-  // (HAVEN_CONSENT_GOOGLE_CONSENT_MODE) as {analytics_storage: ['analytics'], ...}.
-  var consentMode = (document.documentElement.getAttribute('data-haven-consent-mode') || '')
-    .split(' ').filter(Boolean).reduce(function (map, pair) {
-      var parts = pair.split(':')
-      ;(map[parts[1]] = map[parts[1]] || []).push(parts[0])
-      return map
-    }, {})
-
-  /**
-   * Google consent signals for the person's current choice: each type in
-   * `mapping` ({analytics_storage: ['analytics']}, or the site's setting) is
-   * 'granted' only when every category mapped to it is allowed.
-   */
-  function googleConsent (mapping) {
-    mapping = mapping || consentMode
-    var signals = {}
-    Object.keys(mapping).forEach(function (type) {
-      var categories = [].concat(mapping[type])
-      signals[type] = categories.every(allows) ? 'granted' : 'denied'
-    })
-    return signals
-  }
-
-  // Google's own queue, for a page whose gtag.js has not loaded (yet): calls
-  // wait in `dataLayer` as Arguments objects, which is what gtag.js reads.
-  function gtag () {
-    if (typeof window.gtag !== 'function') {
-      window.dataLayer = window.dataLayer || []
-      window.gtag = function () { window.dataLayer.push(arguments) }
-    }
-    window.gtag.apply(window, arguments)
-  }
-
-  function startConsentMode () {
-    if (!Object.keys(consentMode).length) return
-    // Everything denied by default, before any Google tag can read it, then
-    // what the server read from the signed consent cookie.
-    var denied = {}
-    Object.keys(consentMode).forEach(function (type) { denied[type] = 'denied' })
-    gtag('consent', 'default', denied)
-    var now = googleConsent()
-    if (Object.keys(now).some(function (type) { return now[type] === 'granted' })) gtag('consent', 'update', now)
-    document.addEventListener('haven:consent-change', function () { gtag('consent', 'update', googleConsent()) })
   }
 
   /** Apply a saved choice: clear refused cookies, run allowed scripts, tell the page. */
@@ -135,11 +79,6 @@
     clear(data.clear || [])
     runScripts()
     document.dispatchEvent(new CustomEvent('haven:consent-change', { detail: { choices: data.choices } }))
-  }
-
-  /** The optional categories allowed now, in policy order. */
-  function allowedCategories () {
-    return allowed.filter(Boolean)
   }
 
   /** POST `form` (plus the pressed button) with fetch; resolves with the JSON
@@ -180,9 +119,7 @@
       send(form, event.submitter || document.activeElement).then(function (data) {
         question.hidden = true
         // Say which choice was saved, so the person can check it is the one they meant.
-        confirmation.querySelectorAll('[data-haven-outcome]').forEach(function (sentence) {
-          sentence.hidden = sentence.getAttribute('data-haven-outcome') !== data.outcome
-        })
+        confirmation.querySelector('[data-haven-outcome="' + data.outcome + '"]').hidden = false
         confirmation.hidden = false
         // Focus follows the content the person is now meant to read.
         confirmation.focus()
@@ -208,14 +145,7 @@
     })
   }
 
-  haven.consent = {
-    allows: allows,
-    allowed: allowedCategories,
-    googleConsent: googleConsent,
-    send: send,
-    changed: changed
-  }
+  haven.consent = { allows: allows, send: send, changed: changed }
   haven.register('haven-cookie-banner', startBanner, { requires: ['showError'] })
   runScripts()
-  startConsentMode()
 })(window.haven)

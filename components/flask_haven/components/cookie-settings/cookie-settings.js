@@ -18,20 +18,6 @@
     var busy = false
     if (messages.querySelector('[data-module="haven-error-summary"]')) return
 
-    // What the server saved, shown on the form: each radio, and an objection
-    // button only while its category is on.
-    function show (choices) {
-      Object.keys(choices).forEach(function (name) {
-        var value = choices[name] ? 'yes' : 'no'
-        form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
-          if (radio.name === name) radio.checked = radio.value === value
-        })
-        root.querySelectorAll('[data-haven-object]').forEach(function (button) {
-          if (button.getAttribute('data-haven-object') === name) button.hidden = !choices[name]
-        })
-      })
-    }
-
     function submit (event) {
       event.preventDefault()
       if (busy) return
@@ -42,7 +28,12 @@
         var receipt = root.querySelector('[data-haven-receipt]')
         // Our own server's escaped template, rendered for this very choice.
         if (receipt && data.receipt) receipt.outerHTML = data.receipt
-        show(data.choices || {})
+        // An objection: its category now shows No, and the button goes.
+        var objected = event.submitter && event.submitter.value
+        if (objected) {
+          event.submitter.hidden = true
+          form.elements[objected][1].checked = true
+        }
         success.hidden = false
         success.focus()
         haven.consent.changed(data)
