@@ -165,8 +165,10 @@ def test_with_javascript_the_exception_the_ico_checks_subdomains_and_consent_mod
     # In Welsh, on the other subdomain, from the start: accept, then object on
     # the cookies page in one action, without a reload.
     context.clear_cookies()
-    page.goto(site.format("help") + "/language/cy?next=/")
+    page.goto(site.format("help") + "/language/cy?next=/cookies")
     welsh = CookieBanner(page, language="cy")
+    welsh.assert_hidden()  # never on the cookies page, in any language
+    open_page(page, site.format("help") + "/")
     welsh.accept()
     expect(welsh.accepted).to_be_visible()
     expect(welsh.accepted).to_have_text("Rydych wedi derbyn cwcis ychwanegol.")
