@@ -119,7 +119,8 @@
       send(form, event.submitter || document.activeElement).then(function (data) {
         question.hidden = true
         // Say which choice was saved, so the person can check it is the one they meant.
-        confirmation.querySelector('[data-haven-outcome="' + data.outcome + '"]').hidden = false
+        var said = confirmation.querySelector('[data-haven-outcome="' + data.outcome + '"]')
+        if (said) said.hidden = false
         confirmation.hidden = false
         // Focus follows the content the person is now meant to read.
         confirmation.focus()

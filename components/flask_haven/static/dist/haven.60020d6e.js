@@ -148,7 +148,8 @@ form.addEventListener('submit',function(event){event.preventDefault()
 if(busy)return
 busy=true
 send(form,event.submitter||document.activeElement).then(function(data){question.hidden=true
-confirmation.querySelector('[data-haven-outcome="'+data.outcome+'"]').hidden=false
+var said=confirmation.querySelector('[data-haven-outcome="'+data.outcome+'"]')
+if(said)said.hidden=false
 confirmation.hidden=false
 confirmation.focus()
 changed(data)},function(){haven.showError(root.querySelector('[data-haven-error]'),{dismissible:false})}).then(function(){busy=false})})
