@@ -7,7 +7,7 @@ import io
 import click
 from flask.cli import AppGroup
 
-haven_cli = AppGroup("haven", help="flask-haven: build assets and export data.")
+haven_cli = AppGroup("haven", help="flask-haven: build assets, export and manage data.")
 
 
 @haven_cli.command("build-assets")
@@ -97,6 +97,67 @@ def export_feedback(output_format: str, since: str | None) -> None:
     else:
         write_csv(iter_feedback(engine, start), out, answer_names(engine, start))
     out.flush()
+
+
+@haven_cli.command("export-consent")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="CSV (spreadsheet-safe) or JSON.",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    default=None,
+    help="Only records from this UTC date or ISO 8601 date-time on (YYYY-MM-DD).",
+)
+@click.option(
+    "--texts",
+    is_flag=True,
+    help="Export the texts people were shown (one per notice digest) instead of the records.",
+)
+def export_consent(output_format: str, since: str | None, texts: bool) -> None:
+    """Print the consent log, oldest first: reference, time, policy revision, the
+    digest of the text shown, language, form used, withdrawal and each choice."""
+    from .consent.export import write_json, write_notices_csv, write_records_csv
+    from .consent.log import iter_notices, iter_records
+    from .db import get_engine
+    from .feedback import parse_since
+    from .state import current_state
+
+    try:
+        start = parse_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{since!r} is not a date like 2026-11-24 or 2026-11-24T09:30", param_hint="--since"
+        ) from exc
+    out = _Echo()
+    engine = get_engine()
+    if texts:
+        notices = iter_notices(engine)
+        write_json(notices, out) if output_format == "json" else write_notices_csv(notices, out)
+    elif output_format == "json":
+        write_json(iter_records(engine, start), out)
+    else:
+        policy = current_state().settings.consent.policy
+        categories = policy.optional_names if policy else ()
+        write_records_csv(iter_records(engine, start), out, categories)
+    out.flush()
+
+
+@haven_cli.command("withdraw-consent")
+@click.argument("reference")
+def withdraw_consent(reference: str) -> None:
+    """Withdraw the logged choice REFERENCE (a person quoted it): from then on,
+    their browser counts as having refused every optional category."""
+    from .consent.log import withdraw
+
+    if not withdraw(reference.strip()):
+        raise click.ClickException(f"no consent record with the reference {reference!r}")
+    click.echo(f"withdrawn: {reference.strip()}")
 
 
 class _Echo(io.StringIO):
