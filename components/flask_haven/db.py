@@ -21,11 +21,13 @@ from flask import Flask, current_app
 from sqlalchemy import (
     Engine,
     MetaData,
+    PoolProxiedConnection,
+    QueuePool,
     create_engine,
     event,
     make_url,
 )
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from .state import state_of
 
@@ -69,6 +71,7 @@ def _make_engine(url: str, timeout: float) -> Engine:
         url,
         connect_args={"timeout": timeout},
         pool_pre_ping=True,
+        poolclass=_writable_files_pool(path) if path else QueuePool,
     )
 
     @event.listens_for(engine, "connect")
@@ -118,6 +121,36 @@ def _make_engine(url: str, timeout: float) -> Engine:
             context.is_disconnect = True
 
     return engine
+
+
+def _writable_files_pool(path: str) -> type[QueuePool]:
+    """A pool that refuses to hand out a connection while the file is not writable.
+
+    In WAL mode every connection maps the ``-shm`` index into memory. When the
+    files turn read-only under a running site (``chattr +i``, a file system
+    remounted read-only after a disk error), the kernel answers the next touch
+    of that memory with SIGBUS: a read, a write, even closing the last
+    connection kills the worker, and the person gets an empty response.
+    Connections opened meanwhile fall back to read-only and keep failing after
+    the files are writable again. So while any of the files cannot be written
+    we do not touch SQLite at all: no checkout, no new connection, no close;
+    the caller gets an ordinary database error (the error notice), and the
+    pooled connections are used again, unharmed, once the files are writable.
+    ``os.access`` asks the kernel, so it holds for root too, unlike the mode bits.
+    """
+    files = (path, f"{path}-wal", f"{path}-shm")
+
+    class WritableFilesPool(QueuePool):
+        def connect(self) -> PoolProxiedConnection:
+            for name in files:
+                # A missing -wal or -shm is created by SQLite; a missing
+                # database file is _no_new_file's business.
+                if os.path.exists(name) and not os.access(name, os.W_OK):
+                    error = sqlite3.OperationalError(f"{name} is not writable")
+                    raise OperationalError("(connect)", None, error)
+            return super().connect()
+
+    return WritableFilesPool
 
 
 def _sqlite_path(url: str) -> str | None:
