@@ -27,7 +27,7 @@ def db_upgrade() -> None:
     from .db import engine_of
 
     try:
-        before, after = migrations.upgrade(engine_of(current_app))
+        before, after = migrations.upgrade(engine_of(current_app), long_statements=True)
     except SQLAlchemyError as exc:
         raise click.ClickException(f"upgrade failed, nothing was changed: {exc}") from None
     if before.current:

@@ -125,18 +125,26 @@ def ensure_schema(engine: Engine) -> None:
     upgrade(engine)
 
 
-def upgrade(engine: Engine) -> tuple[SchemaStatus, SchemaStatus]:
+def upgrade(engine: Engine, *, long_statements: bool = False) -> tuple[SchemaStatus, SchemaStatus]:
     """Bring the schema to :data:`HEAD`; return the status before and after.
 
     In one transaction, holding the migration lock: an empty database gets
     the newest tables and the :data:`HEAD` stamp; anything else (tables from
     before migrations, an older revision) runs the Alembic revisions it lacks.
+
+    ``long_statements`` (the command) lifts PostgreSQL's statement timeout for
+    this transaction, so building an index on a large table is not cut off
+    after ``HAVEN_DATABASE_TIMEOUT``; waits for locks stay bounded, so the
+    upgrade never makes the site's own writes queue behind it for long. The
+    runtime path keeps every bound: it runs inside a person's request.
     """
     from ..db import metadata
 
     _register_tables()
     with engine.connect() as connection, connection.begin():
         _lock(connection)
+        if long_statements and connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL statement_timeout = 0"))
         before = status(connection)
         if not before.current:
             if before.revision is None and not before.tables:
