@@ -5,9 +5,52 @@ from __future__ import annotations
 import io
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 haven_cli = AppGroup("haven", help="flask-haven: build assets, export and manage data.")
+db_cli = AppGroup("db", help="The library's own tables (feedback, consent log) and their schema.")
+haven_cli.add_command(db_cli)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Bring flask-haven's tables to the newest schema (adopting older ones).
+
+    Run it when deploying a new release, before starting the workers. Only
+    the library's tables and its version table, haven_alembic_version, are
+    touched; the site's own migrations are not.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import migrations
+    from .db import engine_of
+
+    try:
+        before, after = migrations.upgrade(engine_of(current_app), long_statements=True)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"upgrade failed, nothing was changed: {exc}") from None
+    if before.current:
+        click.echo(f"{migrations.VERSION_TABLE}: {after.revision}, already the newest")
+        return
+    if before.revision is None and before.tables:
+        tables = ", ".join(before.tables)
+        click.echo(f"adopted {tables} (made before migrations), keeping every row")
+    elif before.revision is None:
+        click.echo(f"created {', '.join(after.tables)}")
+    click.echo(
+        f"{migrations.VERSION_TABLE}: {before.revision or 'none'} -> {after.revision} (newest)"
+    )
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Say which schema revision the database has, and whether it is the newest."""
+    from . import migrations
+    from .db import engine_of
+
+    with engine_of(current_app).connect() as connection:
+        click.echo(migrations.status(connection).describe())
 
 
 @haven_cli.command("build-assets")

@@ -38,7 +38,8 @@ consent_log = Table(
     Column("id", String(32), primary_key=True),
     Column("choices", Text, nullable=False),
     Column("policy_version", String(32), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Indexed (revision 0002) so retention deletes old rows without reading them all.
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     # Proof of what the person was shown: the digest of the exact text (a key
     # of haven_consent_notice), its language, and which form they used.
     Column("notice_digest", String(64), nullable=True),
