@@ -17,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
-from . import coexist, page
+from . import caching, coexist, page
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
@@ -170,6 +170,8 @@ class Haven:
         app.before_request(resolve_request_state)
 
         app.after_request(apply_security_headers)
+        # Cache-Control (HAVEN_NO_STORE), CDN-Cache-Control and Vary, after every other hook.
+        caching.init_app(app)
 
         from .cli import haven_cli
 

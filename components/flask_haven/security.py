@@ -66,8 +66,6 @@ def apply_security_headers(response: Response) -> Response:
             response.headers.setdefault(
                 "Strict-Transport-Security", f"max-age={settings.hsts_max_age}"
             )
-    if settings.no_store and response.mimetype == "text/html":
-        response.headers["Cache-Control"] = NO_STORE
     return response
 
 
