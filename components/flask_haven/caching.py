@@ -21,10 +21,15 @@ the browser. docs/performance.md has a tested nginx recipe.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, Response, current_app, g, request, session
 
 from .security import NO_STORE
 from .state import current_state
+
+if TYPE_CHECKING:
+    from .settings import ConsentSettings
 
 # RFC 9213's targeted field: a cache that knows it uses it instead of Cache-Control.
 SHARED_CACHE_HEADER = "CDN-Cache-Control"
@@ -47,19 +52,20 @@ def init_app(app: Flask) -> None:
 
 def apply_cache_headers(response: Response) -> Response:
     """Cache-Control for browsers, CDN-Cache-Control for shared caches, and Vary."""
-    settings = current_state().settings
     if response.mimetype != "text/html":
         return response
+    settings = current_state().settings
+    headers = response.headers
     # Decided before we touch it: a view (or another extension) that set its
     # own Cache-Control (``haven.no_store``, feedback, error pages) chose for
     # itself, and its page is never offered to a shared cache.
-    view_chose = "Cache-Control" in response.headers
+    view_chose = "Cache-Control" in headers
     if settings.no_store:
-        response.headers["Cache-Control"] = NO_STORE
-    _add_vary(response)
+        headers["Cache-Control"] = NO_STORE
+    _add_vary(response, settings.consent)
     max_age = settings.shared_cache_max_age
     if max_age is not None and not view_chose and is_first_visit_page(response):
-        response.headers[SHARED_CACHE_HEADER] = f"max-age={max_age}"
+        headers[SHARED_CACHE_HEADER] = f"max-age={max_age}"
     return response
 
 
@@ -71,7 +77,8 @@ def is_first_visit_page(response: Response) -> bool:
     """
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return False
-    if request.cookies or "Authorization" in request.headers:
+    environ = request.environ
+    if environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION"):
         return False
     if "Set-Cookie" in response.headers:
         return False
@@ -79,11 +86,19 @@ def is_first_visit_page(response: Response) -> bool:
     return not current_app.session_interface.should_set_cookie(current_app, session)
 
 
-def _add_vary(response: Response) -> None:
-    consent = current_state().settings.consent
+def _add_vary(response: Response, consent: ConsentSettings) -> None:
+    names = []
     if consent.policy is not None:
-        response.vary.add("Cookie")
+        names.append("Cookie")
         if consent.honour_gpc:
-            response.vary.add("Sec-GPC")
+            names.append("Sec-GPC")
     if g.get(_LANGUAGE_FLAG):
-        response.vary.add("Accept-Language")
+        names.append("Accept-Language")
+    if not names:
+        return
+    if "Vary" in response.headers:
+        for name in names:
+            response.vary.add(name)
+    else:
+        # One header written once: parsing Vary as a set on every page costs more.
+        response.headers["Vary"] = ", ".join(names)

@@ -17,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
-from . import caching, coexist, page
+from . import caching, chrome, coexist, page
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
@@ -149,6 +149,7 @@ class Haven:
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
         page.init_app(app)
+        chrome.init_app(app)
         # Translations come before anything that renders text.
         init_i18n(app, state.translator)
 

@@ -74,7 +74,8 @@ class ConsentManager:
         banner's one-time flash, taken from the session here, before rendering."""
         recorded = None
         flash = None
-        if self.policy is not None:
+        # No cookie at all (every first visit): no choice to read, no session flash.
+        if self.policy is not None and request.environ.get("HTTP_COOKIE"):
             # A browser sends every ``haven_consent`` whose path matches, the
             # deepest path first: a stale one left on ``/some/path`` must not
             # hide (or get deleted in place of) the valid ``Path=/`` choice.
@@ -162,12 +163,14 @@ class ConsentManager:
         """
         if self.policy is None:
             return response
+        resolved = peek_request_state()
+        saved = resolved is not None and resolved.consent.saved is not None
+        if not saved and not request.environ.get("HTTP_COOKIE"):
+            return response  # most first visits: nothing to clear
         if response.mimetype not in ("text/html", "application/json") and not (
             300 <= response.status_code < 400
         ):
             return response
-        resolved = peek_request_state()
-        saved = resolved is not None and resolved.consent.saved is not None
         if not request.cookies and not saved:
             return response
         state = request_state().consent
@@ -236,7 +239,10 @@ class ConsentAPI:
         policy = self.policy
         if policy is None or not has_request_context():
             return []
-        return [name for name in policy.optional_names if self.allows(name)]
+        recorded = request_state().consent.recorded
+        if recorded is None:
+            return []
+        return [name for name in policy.optional_names if recorded.allows(name)]
 
     def recorded(self) -> Consent | None:
         """The person's valid choice, or ``None`` if they have not made one."""
