@@ -16,7 +16,7 @@ Two caches, two answers:
 Every HTML page also says what it was chosen by (``Vary``): ``Cookie`` (the
 consent cookie decides the banner), ``Sec-GPC`` (Global Privacy Control
 stands in for a refusal) and ``Accept-Language`` when the language came from
-the browser. docs/performance.md has a tested nginx recipe.
+the browser. docs/caching.md explains the choice and has a tested nginx recipe.
 """
 
 from __future__ import annotations

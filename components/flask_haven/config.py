@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Seconds a shared cache (a CDN, nginx) may keep a first-visit page: a `GET` with no "
         "cookie whose page sets none. Sent as `CDN-Cache-Control: max-age=N`; browsers still get "
-        "`no-store`. `None` marks nothing. See docs/performance.md (Caching).",
+        "`no-store`. `None` marks nothing. See docs/caching.md.",
     ),
     Setting(
         "HAVEN_HSTS_MAX_AGE",
