@@ -114,12 +114,12 @@ def _state(name: str | None, component: str) -> Any:
 
 def _forget_fragments(app: Any) -> None:
     """Drop the kept chrome, the app's and this request's (older checkouts keep none)."""
-    from flask import g
+    from flask import request
 
     state = app.extensions.get("haven")
     if state is not None and hasattr(state, "fragments"):
         state.fragments = None
-    g.pop("haven_chrome", None)
+    request.__dict__.pop("_haven_chrome", None)
 
 
 def macro_times(number: int = 300, repeat: int = 5) -> list[dict[str, Any]]:

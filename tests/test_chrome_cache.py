@@ -123,3 +123,13 @@ def test_new_settings_start_a_new_cache(tmp_path: Path) -> None:
     state.settings = dataclasses.replace(state.settings, feedback=feedback)
     page = app.test_client().get("/").data
     assert b"Alpha" in page and b">Beta<" not in page
+
+
+def test_requests_sharing_an_app_context_each_get_their_own_chrome(tmp_path: Path) -> None:
+    app = create_app({"INSTANCE_PATH": tmp_path})
+    client = app.test_client()
+    with app.app_context():  # every request below shares this context (and its g)
+        client.get("/first")
+        page = client.get("/components/?x=2").data
+    assert b'name="return_to" value="/components/?x=2"' in page
+    assert b"/feedback?return_to=/components/" in page

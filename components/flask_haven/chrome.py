@@ -37,7 +37,7 @@ from .state import HavenState, current_state, request_state
 # Stands in for a per-request value while a fragment is rendered once: letters
 # and digits only, so escaping and URL-quoting leave it as it is.
 _PLACEHOLDER = "havenPerRequestX7q"
-_REQUEST_KEY = "haven_chrome"
+_REQUEST_KEY = "_haven_chrome"
 _MISSING: Any = object()
 # Far more than the locales x prefixes x states x param sets a site uses; a
 # site that somehow makes more just starts again (the first page re-renders).
@@ -181,8 +181,13 @@ class _Here:
 
 
 def _here() -> _Here:
-    """This request's :class:`_Here` (needs a request context)."""
-    here: _Here | None = g.get(_REQUEST_KEY)
+    """This request's :class:`_Here` (needs a request context).
+
+    Kept on the request object itself, not on ``g``: several requests may
+    share one app context (a test client inside ``app.app_context()``).
+    """
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    here: _Here | None = getattr(current, _REQUEST_KEY, None)
     if here is not None and (here.cache is None or here.cache.settings is here.haven.settings):
         return here
     app = current_app
@@ -193,11 +198,10 @@ def _here() -> _Here:
         if cache is None or cache.settings is not haven.settings:
             cache = haven.fragments = FragmentCache(settings=haven.settings)
     locale = request_state().locale
-    current = request._get_current_object()  # type: ignore[attr-defined]
     host = current.host if app.url_map.host_matching or app.subdomain_matching else ""
     key = f"{locale}|{current.script_root}|{host}"
     here = _Here(haven, current, cache, locale, key, getattr(g, "_flask_babel", None))
-    setattr(g, _REQUEST_KEY, here)
+    setattr(current, _REQUEST_KEY, here)
     return here
 
 
