@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 from flask import Request, current_app, g, has_request_context, request
 from flask_babel import get_locale
@@ -34,9 +35,14 @@ from .feedback.views import feedback_url
 from .i18n import locale_for
 from .state import HavenState, current_state, request_state
 
-# Stands in for a per-request value while a fragment is rendered once: letters
-# and digits only, so escaping and URL-quoting leave it as it is.
-_PLACEHOLDER = "havenPerRequestX7q"
+# Stands in for a per-request value while a fragment is rendered once. HTML
+# escaping leaves it as it is; URL-encoding (a link carrying the value in its
+# query) turns its "/" into "%2F", so each place gets the value encoded the way
+# the template would have. Any other form of it makes the fragment uncacheable.
+_PLACEHOLDER = "havenPerRequest/X7q"
+_PLACEHOLDER_QUOTED = quote_plus(_PLACEHOLDER, safe="")
+_PLACEHOLDER_STEM = "havenPerRequest"
+_UNCACHEABLE = "\x00"
 _REQUEST_KEY = "_haven_chrome"
 _MISSING: Any = object()
 # Far more than the locales x prefixes x states x param sets a site uses; a
@@ -46,9 +52,10 @@ MAX_FRAGMENTS = 512
 
 @dataclass(eq=False)
 class FragmentCache:
-    """One app's finished fragments, valid for one settings object."""
+    """One app's finished fragments, valid for one settings object and consent manager."""
 
     settings: object = None
+    consent: object = None
     fragments: dict[Hashable, str] = field(default_factory=dict)
     # Per component: is the template the one we ship (not a site's own)?
     ours: dict[str, bool] = field(default_factory=dict)
@@ -151,13 +158,20 @@ def render_component(name: str, params: Mapping[str, Any] | None = None) -> Mark
     if html is None:
         filled = {**params, slot[0]: _PLACEHOLDER} if slot is not None and value else params
         html = str(_render(component.template, filled))
+        if value and html.count(_PLACEHOLDER_STEM) != html.count(_PLACEHOLDER) + html.count(
+            _PLACEHOLDER_QUOTED
+        ):
+            html = _UNCACHEABLE  # the template used the value some other way
         with cache.lock:
             if len(cache.fragments) >= MAX_FRAGMENTS:
                 cache.fragments.clear()
             cache.fragments[key] = html
+    if html == _UNCACHEABLE:
+        return _render(component.template, params)
     if value:
-        # str.replace does not rescan what it put in: a value that happens to
-        # hold the placeholder stays as it is.
+        # One pass each; str.replace does not rescan what it put in, so a value
+        # that happens to hold the placeholder stays as it is.
+        html = html.replace(_PLACEHOLDER_QUOTED, str(escape(quote_plus(value, safe=""))))
         html = html.replace(_PLACEHOLDER, str(escape(value)))
     return Markup(html)  # noqa: S704  (our template's output; the value escaped above)
 
@@ -188,21 +202,27 @@ def _here() -> _Here:
     """
     current = request._get_current_object()  # type: ignore[attr-defined]
     here: _Here | None = getattr(current, _REQUEST_KEY, None)
-    if here is not None and (here.cache is None or here.cache.settings is here.haven.settings):
+    if here is not None and (here.cache is None or _is_current(here.cache, here.haven)):
         return here
     app = current_app
     haven = current_state()
     cache = None
     if not app.jinja_env.auto_reload:
         cache = haven.fragments
-        if cache is None or cache.settings is not haven.settings:
-            cache = haven.fragments = FragmentCache(settings=haven.settings)
+        if cache is None or not _is_current(cache, haven):
+            cache = haven.fragments = FragmentCache(settings=haven.settings, consent=haven.consent)
     locale = request_state().locale
     host = current.host if app.url_map.host_matching or app.subdomain_matching else ""
     key = f"{locale}|{current.script_root}|{host}"
     here = _Here(haven, current, cache, locale, key, getattr(g, "_flask_babel", None))
     setattr(current, _REQUEST_KEY, here)
     return here
+
+
+def _is_current(cache: FragmentCache, haven: HavenState) -> bool:
+    # Settings are replaced whole, never edited; the gallery swaps the consent
+    # manager (another policy) for one preview.
+    return cache.settings is haven.settings and cache.consent is haven.consent
 
 
 def _is_ours(cache: FragmentCache, name: str) -> bool:
