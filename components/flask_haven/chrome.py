@@ -19,6 +19,7 @@ anything but plain values (a site's own per-request text).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
@@ -40,9 +41,15 @@ from .state import HavenState, current_state, request_state
 # query) turns its "/" into "%2F", so each place gets the value encoded the way
 # the template would have. Any other form of it makes the fragment uncacheable.
 _PLACEHOLDER = "havenPerRequest/X7q"
-_PLACEHOLDER_QUOTED = quote_plus(_PLACEHOLDER, safe="")
 _PLACEHOLDER_STEM = "havenPerRequest"
-_UNCACHEABLE = "\x00"
+_PLACEHOLDERS = re.compile(
+    f"({re.escape(_PLACEHOLDER)}|{re.escape(quote_plus(_PLACEHOLDER, safe=''))})"
+)
+# Markers in a kept fragment's pieces (compared by identity): where the value
+# goes HTML-escaped, and where it goes URL-encoded then escaped.
+_RAW = "\x00raw"
+_QUOTED = "\x00quoted"
+_UNCACHEABLE: tuple[str, ...] = ("\x00uncacheable",)
 _REQUEST_KEY = "_haven_chrome"
 _MISSING: Any = object()
 # Far more than the locales x prefixes x states x param sets a site uses; a
@@ -56,7 +63,7 @@ class FragmentCache:
 
     settings: object = None
     consent: object = None
-    fragments: dict[Hashable, str] = field(default_factory=dict)
+    fragments: dict[Hashable, tuple[str, ...]] = field(default_factory=dict)
     # Per component: is the template the one we ship (not a site's own)?
     ours: dict[str, bool] = field(default_factory=dict)
     # The phase banner's link per page.
@@ -154,25 +161,24 @@ def render_component(name: str, params: Mapping[str, Any] | None = None) -> Mark
     locale = getattr(here.babel, "babel_locale", None) or get_locale()
     text = "" if locale is here.locale else str(locale)
     key = (name, frozen, state, here.key, text, slot is not None and value is None)
-    html = cache.fragments.get(key)
-    if html is None:
+    pieces = cache.fragments.get(key)
+    if pieces is None:
         filled = {**params, slot[0]: _PLACEHOLDER} if slot is not None and value else params
-        html = str(_render(component.template, filled))
-        if value and html.count(_PLACEHOLDER_STEM) != html.count(_PLACEHOLDER) + html.count(
-            _PLACEHOLDER_QUOTED
-        ):
-            html = _UNCACHEABLE  # the template used the value some other way
+        pieces = _pieces(str(_render(component.template, filled)))
         with cache.lock:
             if len(cache.fragments) >= MAX_FRAGMENTS:
                 cache.fragments.clear()
-            cache.fragments[key] = html
-    if html == _UNCACHEABLE:
+            cache.fragments[key] = pieces
+    if pieces is _UNCACHEABLE:
         return _render(component.template, params)
-    if value:
-        # One pass each; str.replace does not rescan what it put in, so a value
-        # that happens to hold the placeholder stays as it is.
-        html = html.replace(_PLACEHOLDER_QUOTED, str(escape(quote_plus(value, safe=""))))
-        html = html.replace(_PLACEHOLDER, str(escape(value)))
+    if len(pieces) == 1:
+        html = pieces[0]
+    else:
+        # The text between the placeholders, and the value where each stood,
+        # encoded as the template would have written it there.
+        raw = str(escape(value))
+        quoted = str(escape(quote_plus(value or "", safe=""))) if _QUOTED in pieces else ""
+        html = "".join([raw if p is _RAW else quoted if p is _QUOTED else p for p in pieces])
     return Markup(html)  # noqa: S704  (our template's output; the value escaped above)
 
 
@@ -192,6 +198,23 @@ class _Here:
     key: str
     # Flask-Babel's per-request namespace (where get_locale() keeps the locale).
     babel: object = None
+
+
+def _pieces(html: str) -> tuple[str, ...]:
+    """A rendered fragment cut at its placeholders (markers :data:`_RAW`, :data:`_QUOTED`).
+
+    :data:`_UNCACHEABLE` when the template wrote the value in some other form
+    (transformed, double-encoded): such a fragment is rendered every time.
+    """
+    parts: list[str] = []
+    for index, part in enumerate(_PLACEHOLDERS.split(html)):
+        if index % 2 == 0:
+            if _PLACEHOLDER_STEM in part:
+                return _UNCACHEABLE
+            parts.append(part)
+        else:
+            parts.append(_RAW if part == _PLACEHOLDER else _QUOTED)
+    return tuple(parts)
 
 
 def _here() -> _Here:

@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -362,11 +363,12 @@ class ConsentAPI:
         control for the same decision."""
         if not has_request_context():
             return False
-        target = urlsplit(self.settings_url)
-        if target.netloc and target.netloc != request.host:
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        netloc, path = _netloc_and_path(self.settings_url)
+        if netloc and netloc != current.host:
             return False
-        here = (request.script_root + request.path).rstrip("/") or "/"
-        return here == (target.path.rstrip("/") or "/")
+        here = (current.script_root + current.path).rstrip("/") or "/"
+        return bool(here == path)
 
     def allows(self, category: str) -> bool:
         """True if this request may use cookies of ``category``.
@@ -390,7 +392,8 @@ class ConsentAPI:
         policy = self.policy
         if policy is None or not has_request_context():
             return []
-        return [name for name in policy.optional_names if self.allows(name)]
+        state = request_state().consent
+        return [name for name in policy.optional_names if state.allows(name)]
 
     def recorded(self) -> Consent | None:
         """The person's newest readable choice (perhaps with pending purposes), or ``None``."""
@@ -512,6 +515,13 @@ class ConsentAPI:
             # and a script the bundle inserts later never blocks parsing.
             source = f'type="text/plain" data-src="{escape(src)}"'
         return Markup(f"<script {source}{category_attr}{extra}></script>")  # noqa: S704  (escaped)
+
+
+@lru_cache(maxsize=64)
+def _netloc_and_path(url: str) -> tuple[str, str]:
+    # Asked on every page that may show the banner; a site has one cookies page.
+    target = urlsplit(url)
+    return target.netloc, target.path.rstrip("/") or "/"
 
 
 consent = ConsentAPI()
