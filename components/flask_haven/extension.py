@@ -17,14 +17,14 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
-from . import coexist, page
+from . import caching, chrome, coexist, page
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
 from .consent import manager as consent_manager
 from .consent import views as consent_views
 from .consent.manager import ConsentManager
-from .csrf import csrf_token
+from .csrf import csrf_token, request_source
 from .errors import healthz, init_errors
 from .feedback.views import _has_feedback_blueprint, feedback_url, require_secret_key
 from .i18n import LocaleSelector, Translator, init_i18n
@@ -87,9 +87,10 @@ class Haven:
             app.config.setdefault(key, default)
         if maintenance_from_environment():
             app.config["HAVEN_MAINTENANCE"] = True
-        # Our forms' CSRF tokens live in Flask's session cookie, which every
-        # visitor of a page with the banner gets: give it safe flags unless the
-        # site chose its own (Flask's defaults are no SameSite and no Secure).
+        # The feedback form's CSRF token and the no-JavaScript banner's one-time
+        # message live in Flask's session cookie (never set by merely reading
+        # a page with the banner): give it safe flags unless the site chose its
+        # own (Flask's defaults are no SameSite and no Secure).
         if app.config.get("SESSION_COOKIE_SAMESITE") is None:
             app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
@@ -148,6 +149,7 @@ class Haven:
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
         page.init_app(app)
+        chrome.init_app(app)
         # Translations come before anything that renders text.
         init_i18n(app, state.translator)
 
@@ -169,6 +171,8 @@ class Haven:
         app.before_request(resolve_request_state)
 
         app.after_request(apply_security_headers)
+        # Cache-Control (HAVEN_NO_STORE), CDN-Cache-Control and Vary, after every other hook.
+        caching.init_app(app)
 
         from .cli import haven_cli
 
@@ -278,18 +282,11 @@ def _quick_exit_clear() -> Response:
 
 
 def _from_this_site() -> bool:
-    """Did this request come from our own pages (Fetch Metadata, else Origin)?
+    """Did this request come from our own pages (Fetch Metadata, else Origin or Referer)?
 
-    ``Sec-Fetch-Site`` is sent by every current browser: ``same-origin`` is
-    our page, ``none`` a typed address or bookmark. Without it (an old
-    browser), a present ``Origin`` must be ours; a request with neither is
-    let through, since such a browser also sends no ``Origin`` on our own
-    link and the exit must keep working there.
+    The one reading of a request's source (:func:`~flask_haven.csrf.request_source`),
+    with one difference from the consent routes: a request that says nothing
+    (an old browser following our own link sends no ``Origin``) is let
+    through, since the exit must keep working there.
     """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return origin == request.host_url.rstrip("/")
+    return request_source() != "other"

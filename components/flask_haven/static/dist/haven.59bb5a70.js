@@ -136,7 +136,7 @@ if(button&&button.name)body.append(button.name,button.value)
 var controller=new AbortController()
 var timer=setTimeout(function(){controller.abort()},TIMEOUT_MS)
 function done(){clearTimeout(timer)}
-return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json'},signal:controller.signal}).then(function(response){done()
+return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json','X-Requested-With':'fetch'},signal:controller.signal}).then(function(response){done()
 if(!response.ok)throw response
 return response.json()},function(error){done()
 throw error})}
