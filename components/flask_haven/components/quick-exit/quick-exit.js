@@ -96,11 +96,15 @@
       }
       window.location.replace(config.exitUrl)
       if (!first) return
-      // Fire and forget: both requests outlive this page.
-      if (config.countUrl && navigator.sendBeacon) navigator.sendBeacon(config.countUrl)
+      // Fire and forget: the request outlives this page.
       if (config.clearUrl && window.fetch) {
         window.fetch(config.clearUrl, { method: 'POST', keepalive: true, credentials: 'same-origin' })
           .catch(function () {})
+      }
+      // The count waits for the next task, out of the key's way; the old page
+      // lives on until the exit page answers, long enough to send it.
+      if (config.countUrl && navigator.sendBeacon) {
+        setTimeout(function () { navigator.sendBeacon(config.countUrl) })
       }
     }
 
@@ -141,6 +145,10 @@
     // On window, in the bubble phase: listeners on elements and on document
     // run first, so a widget that handles Escape can call preventDefault.
     window.addEventListener('keydown', onKeydown)
+    // Compile the key path and parse its selectors now, so that the first press,
+    // the one that matters, is as quick as any later one.
+    onKeydown({ key: '' })
+    modalIsOpen()
 
     if (link) {
       link.addEventListener('click', function (event) {

@@ -56,8 +56,8 @@ if(first){left=true
 status.textContent=config.statusText}
 window.location.replace(config.exitUrl)
 if(!first)return
-if(config.countUrl&&navigator.sendBeacon)navigator.sendBeacon(config.countUrl)
-if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}}
+if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
+if(config.countUrl&&navigator.sendBeacon){setTimeout(function(){navigator.sendBeacon(config.countUrl)})}}
 function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!(config.ignoreInFields&&isTextField(event.target))&&!modalIsOpen()}
 function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
 leave()}
@@ -70,6 +70,8 @@ return leave()}
 progress(presses+1)
 timer=setTimeout(progress,PRESS_GAP_MS,0)}
 window.addEventListener('keydown',onKeydown)
+onKeydown({key:''})
+modalIsOpen()
 if(link){link.addEventListener('click',function(event){event.preventDefault()
 leave()})}
 window.addEventListener('pageshow',function(event){if(!event.persisted)return
