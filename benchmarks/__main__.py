@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import browser, export, lighthouse, quick_exit, render, sizes
+from . import browser, export, lighthouse, load, quick_exit, render, sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -332,6 +332,13 @@ def main(argv: list[str] | None = None) -> int:
             if path not in present:
                 lines.append(f"| `{path}` | not run: no such page in this checkout | | | |")
 
+    # Keep the sections the long benchmarks maintain (python -m benchmarks.export,
+    # python -m benchmarks.load): they take minutes and are run on their own.
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    for start, end in ((load.START, load.END), (export.START, export.END)):
+        if start in previous:
+            kept = previous.split(start, 1)[1].split(end, 1)[0]
+            lines += ["", start + kept + end]
     lines += [
         "",
         "## Reproduce",
@@ -339,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         "```sh",
         "make benchmark                  # = .venv/bin/python -m benchmarks (about 5 minutes)",
         ".venv/bin/python -m benchmarks --quick   # smoke run, writes .benchmarks/",
+        ".venv/bin/python -m benchmarks.load      # sustained load (2 min; exit 1 on an error)",
+        ".venv/bin/python -m benchmarks.export    # stored rows against time and memory (10 min)",
         "```",
         "",
         "Needs the dev extra (`pip install -e '.[dev]'`, which brings gunicorn and brotli),",
@@ -347,11 +356,6 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
-    # Keep sections other benchmarks maintain (python -m benchmarks.export).
-    previous = output.read_text(encoding="utf-8") if output.exists() else ""
-    if export.START in previous:
-        kept = previous.split(export.START, 1)[1].split(export.END, 1)[0]
-        lines += [export.START + kept + export.END, ""]
     output.write_text("\n".join(lines), encoding="utf-8")
     step(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     print("\n".join(lines))

@@ -36,6 +36,7 @@ from flask_haven.paths import safe_return_path
 from flask_haven.state import current_state
 
 from .gallery import LANGUAGES, gallery
+from .policies import POLICY_FILE, statistics_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +45,7 @@ DEMO_SETTINGS: dict[str, Any] = {
     # navigation are English only, and marked so (see `demo_english`).
     "HAVEN_LANGUAGES": ("en", "cy"),
     "HAVEN_SERVICE_NAME": {"en": "Northfield Council", "cy": "Cyngor Northfield"},
-    "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
+    "HAVEN_CONSENT_POLICY": POLICY_FILE,
     "HAVEN_CONSENT_LOG": True,
     # The demo is served over HTTPS in production: mark its session cookie Secure there.
     "HAVEN_SECURE_SESSION_COOKIE": True,
@@ -93,6 +94,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     The special key ``INSTANCE_PATH`` moves the instance folder (where the
     SQLite database and the secret key live), which tests use for isolation.
+    ``DEMO_STATISTICS_EXCEPTION: True`` makes the analytics category rely on
+    the UK statistics exception instead of consent (demo_app/policies.py).
     """
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None)
@@ -108,6 +111,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(DEMO_SETTINGS)
     app.config.update(DEMO_FEEDBACK_SETTINGS)
     app.config.update(config)
+    if app.config.get("DEMO_STATISTICS_EXCEPTION"):
+        app.config["HAVEN_CONSENT_POLICY"] = statistics_policy(app.config["HAVEN_CONSENT_POLICY"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

@@ -215,34 +215,48 @@ def test_no_policy_means_no_banner_and_nothing_allowed(tmp_path: Any) -> None:
 
 def test_round_trip() -> None:
     given_consent = fresh({"analytics": True, "preferences": False}, record_id="abc_DEF-123")
-    value = codec.encode(given_consent, SECRET)
-    assert re.fullmatch(r"1\.1\.\d+\.analytics\.abc_DEF-123\.[\w-]+", value)
-    assert len(value) < 100
-    assert codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR) == given_consent
+    value = codec.encode(given_consent, SECRET, POLICY)
+    assert re.fullmatch(
+        r"2\.1\.\d+\.analytics:1:[0-9a-f]{8}~preferences:0:[0-9a-f]{8}\.abc_DEF-123\.[\w-]+",
+        value,
+    )
+    assert len(value) < 140
+    decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
+    assert decoded is not None and decoded.complete
+    assert (decoded.choices, decoded.record_id, decoded.given_at) == (
+        given_consent.choices,
+        "abc_DEF-123",
+        given_consent.given_at,
+    )
 
 
 def test_nothing_allowed_round_trip() -> None:
-    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET)
+    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET, POLICY)
     decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
     assert decoded is not None and not decoded.allows("analytics")
 
 
-def test_old_policy_version_is_no_consent() -> None:
-    value = codec.encode(fresh({"analytics": True}), SECRET)
-    assert codec.decode(value, make_policy("2"), SECRET, max_age_seconds=YEAR) is None
+def test_a_new_revision_in_revision_mode_asks_again() -> None:
+    value = codec.encode(fresh({"analytics": True, "preferences": True}), SECRET, POLICY)
+    decoded = codec.decode(
+        value, make_policy("2"), SECRET, max_age_seconds=YEAR, reask=codec.REASK_REVISION
+    )
+    assert decoded is not None and not decoded.complete and not decoded.allows("analytics")
 
 
 def test_expired_and_future_consent_is_no_consent() -> None:
     old = Consent({"analytics": True}, "1", int(time.time()) - YEAR - 10)
-    assert codec.decode(codec.encode(old, SECRET), POLICY, SECRET, max_age_seconds=YEAR) is None
+    old_value = codec.encode(old, SECRET, POLICY)
+    assert codec.decode(old_value, POLICY, SECRET, max_age_seconds=YEAR) is None
     future = Consent({"analytics": True}, "1", int(time.time()) + 3600)
-    assert codec.decode(codec.encode(future, SECRET), POLICY, SECRET, max_age_seconds=YEAR) is None
+    future_value = codec.encode(future, SECRET, POLICY)
+    assert codec.decode(future_value, POLICY, SECRET, max_age_seconds=YEAR) is None
 
 
 def test_other_key_tampering_and_truncation_are_no_consent() -> None:
-    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET)
+    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET, POLICY)
     assert codec.decode(value, POLICY, "other key", max_age_seconds=YEAR) is None
-    tampered = value.replace(".-.-.", ".analytics.-.", 1)
+    tampered = value.replace(":0:", ":1:", 1)
     assert tampered != value
     assert codec.decode(tampered, POLICY, SECRET, max_age_seconds=YEAR) is None
     for cut in range(1, len(value)):
@@ -252,19 +266,30 @@ def test_other_key_tampering_and_truncation_are_no_consent() -> None:
 def test_validly_signed_but_malformed_payloads_are_no_consent() -> None:
     signer = codec._signer(SECRET)
     now = str(int(time.time()))
+    digest = POLICY.digests["analytics"]
+    yes = f"analytics:1:{digest}"
     for payload in (
-        f"2.1.{now}.analytics.-",  # other format
-        f"1.1.{now}.analytics~analytics.-",  # duplicate
-        f"1.1.{now}.marketing.-",  # unknown category
-        f"1.1.{now}.essential.-",  # essential is not a choice
-        f"1.1.-{now}.analytics.-",
-        f"1.1.{now}.analytics",  # truncated
-        f"1.1.{now}.analytics.-.extra",
-        f"1.1.{now}.analytics.bad id!",
-        "1.1.99999999999999.analytics.-",
+        f"1.1.{now}.analytics.-",  # the old format
+        f"3.1.{now}.{yes}.-",  # a future format
+        f"2.1.{now}.{yes}~{yes}.-",  # duplicate
+        f"2.1.{now}.analytics.-",  # no answer or digest
+        f"2.1.{now}.analytics:2:{digest}.-",
+        f"2.1.{now}.analytics:1:{digest[:7]}.-",
+        f"2.1.-{now}.{yes}.-",
+        f"2.1.{now}.{yes}",  # truncated
+        f"2.1.{now}.{yes}.-.extra",
+        f"2.1.{now}.{yes}.bad id!",
+        f"2.1.0.{yes}.-",  # too old
+        f"2.1.99999999999999.{yes}.-",
+        f"2.1 0.{now}.{yes}.-",
     ):
         value = signer.sign(payload).decode()
         assert codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR) is None, payload
+    # A category the policy does not have (or essential) is no choice at all.
+    for payload in (f"2.1.{now}.marketing:1:{digest}.-", f"2.1.{now}.essential:1:{digest}.-"):
+        value = signer.sign(payload).decode()
+        decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
+        assert decoded is not None and decoded.choices == {} and not decoded.complete
 
 
 @HYPOTHESIS
@@ -277,11 +302,11 @@ def test_random_values_never_decode(value: Any) -> None:
 @given(
     st.fixed_dictionaries({"analytics": st.booleans(), "preferences": st.booleans()}),
     st.integers(min_value=0, max_value=80),
-    st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz~.-_", min_size=1, max_size=4),
+    st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz~.-_:", min_size=1, max_size=4),
 )
 def test_changed_values_never_grant_more(choices: dict[str, bool], at: int, junk: str) -> None:
     """Any edit of a real value decodes to nothing or to the very same choice."""
-    value = codec.encode(fresh(choices), SECRET)
+    value = codec.encode(fresh(choices), SECRET, POLICY)
     position = at % (len(value) + 1)
     for edited in (value[:position] + junk + value[position:], value[:position] + junk):
         decoded = codec.decode(edited, POLICY, SECRET, max_age_seconds=YEAR)
@@ -355,7 +380,8 @@ def test_new_visitor_sees_the_banner(client: FlaskClient) -> None:
         b.get_text(strip=True) for b in region.select("button") if not b.find_parent(hidden=True)
     ]
     assert buttons == ["Accept additional cookies", "Reject additional cookies"]
-    assert region.select_one('a[href="/cookies"]').get_text() == "Customise cookies"
+    # The cookies page is told where to link back to after saving.
+    assert region.select_one('a[href="/cookies?return_to=%2F"]').get_text() == "Customise cookies"
     assert len({tuple(b["class"]) for b in region.select("button")}) == 1, "equal prominence"
 
 
@@ -369,21 +395,22 @@ def test_banner_comes_after_skip_link_and_quick_exit(client: FlaskClient) -> Non
 def test_accept_without_javascript(client: FlaskClient, app: Flask) -> None:
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": token(client), "cookies": "accept", "return_to": "/cookies?x=1"},
+        data={"csrf_token": token(client), "cookies": "accept", "return_to": "/news?x=1"},
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/cookies?x=1"
+    assert response.headers["Location"] == "/news?x=1"
     set_cookie = next(
         h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE_NAME)
     )
     assert "SameSite=Lax" in set_cookie and "Path=/" in set_cookie
     assert f"Max-Age={365 * 86400}" in set_cookie
     assert "Secure" not in set_cookie  # plain http in tests
-    page = client.get("/cookies?x=1")
+    page = client.get("/news?x=1")
     region = banner(page.data)
     assert region is not None
     confirmation = region.select_one("[data-haven-confirmation]")
     assert "Your cookie preferences have been saved" in confirmation.get_text()
+    assert confirmation.select_one('[data-haven-outcome="accepted"]:not([hidden])')
     assert confirmation.has_attr("autofocus") and not confirmation.has_attr("hidden")
     assert banner(client.get("/").data) is None, "the confirmation shows once"
     with app.test_request_context(
@@ -404,7 +431,11 @@ def test_reject_with_json_expires_refused_cookies(client: FlaskClient) -> None:
     assert response.json == {
         "ok": True,
         "choices": {"analytics": False, "preferences": False},
-        "clear": ["demo_analytics", "demo_preferences"],
+        "clear": [
+            {"name": "demo_analytics", "paths": ["/"], "domains": []},
+            {"name": "demo_preferences", "paths": ["/"], "domains": []},
+        ],
+        "outcome": "rejected",
     }
     expired = [h for h in response.headers.getlist("Set-Cookie") if "Max-Age=0" in h]
     assert any(h.startswith("demo_analytics=") for h in expired)
@@ -559,7 +590,7 @@ def _shared_app(tmp_path_factory: Any) -> Flask:
 # -- cookies page -------------------------------------------------------------------
 
 
-def test_cookies_page_lists_every_cookie_and_preselects_nothing(client: FlaskClient) -> None:
+def test_cookies_page_lists_every_cookie_and_preselects_no(client: FlaskClient) -> None:
     page = parse(client.get("/cookies").data)
     assert page.select_one("h1").get_text() == "Cookies"
     names = [code.get_text() for code in page.select("table code")]
@@ -569,7 +600,8 @@ def test_cookies_page_lists_every_cookie_and_preselects_nothing(client: FlaskCli
         "Do you want to allow analytics cookies?",
         "Do you want to allow preference cookies?",
     ]
-    assert not page.select("input[type=radio][checked]")
+    # No choice yet: No stands (a refusal needs no consent), never a pre-ticked Yes.
+    assert [r["value"] for r in page.select("input[type=radio][checked]")] == ["no", "no"]
     button = page.select_one(".haven-cookie-settings form button")
     assert button.get_text() == "Save cookie settings"
 
@@ -658,6 +690,11 @@ def test_log_records_choice_without_identifying_data(client: FlaskClient, app: F
         "choices",
         "policy_version",
         "created_at",
+        # Proof of what was shown, and a withdrawal: nothing about who chose.
+        "notice_digest",
+        "language",
+        "source",
+        "withdrawn_at",
     }
 
 
@@ -693,7 +730,7 @@ def test_log_is_off_by_default(tmp_path: Any) -> None:
     assert value is not None and value.split(".")[4] == "-"
 
 
-def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
+def test_policy_version_bump_voids_choices_in_revision_mode(tmp_path: Any) -> None:
     app = create_app({"INSTANCE_PATH": tmp_path / "a", "TESTING": True, "SECRET_KEY": "k"})
     client = app.test_client()
     client.post(
@@ -709,6 +746,7 @@ def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
             "HAVEN_CONSENT_POLICY": dataclasses.replace(
                 app.extensions["haven"].settings.consent.policy, version="2"
             ),
+            "HAVEN_CONSENT_REASK": "revision",
         }
     )
     other = bumped.test_client()

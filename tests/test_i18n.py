@@ -224,8 +224,9 @@ def _unmarked(text: str, allowed: set[str]) -> str:
     return " ".join(rest.split())
 
 
-# Their text is data, not ours: what a person typed, and cookie names.
-DATA_ELEMENTS = ("textarea", "code", "script", "style")
+# Their text is data, not ours: what a person typed, cookie names and
+# references, and dates (written by Babel's locale data, not our catalogue).
+DATA_ELEMENTS = ("textarea", "code", "time", "script", "style")
 
 
 def _component_texts(page: BeautifulSoup) -> Iterator[tuple[str, str, str | None]]:

@@ -202,8 +202,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_CONSENT_LOG",
         False,
-        "Keep an anonymous record of each choice (random id, choices, policy version, time) "
-        "in the database of `HAVEN_DATABASE_URL`. No IP address or user agent is stored.",
+        "Keep an anonymous record of each choice (random reference, choices, policy revision, "
+        "time, and the digest of the exact text shown) in the database of "
+        "`HAVEN_DATABASE_URL`. No IP address or user agent is stored. The cookies page shows "
+        "the person their reference; `flask haven export-consent` exports the log.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_REASK",
+        "changes",
+        "When a new policy revision asks people again: `'changes'` only about a purpose "
+        "that is new, or changed since the person allowed it (refusals are remembered "
+        "until the choice expires); `'revision'` about everything at every revision.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_COOKIE_DOMAIN",
+        None,
+        "Share the choice across subdomains: a parent domain such as `'example.org'` for the "
+        "consent cookie's `Domain` (refused cookies are then cleared there too). `None` keeps "
+        "it to the host that set it.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_GOOGLE_CONSENT_MODE",
+        None,
+        "Tell Google's tags what the person chose (Consent Mode v2): a mapping of category to "
+        "Google consent types, such as `{'analytics': ['analytics_storage']}`. `None` sends "
+        "nothing. See docs/cookies.md.",
     ),
     Setting(
         "HAVEN_CONSENT_RATE_LIMIT",

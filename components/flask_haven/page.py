@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, url_for
 from markupsafe import Markup, escape
 
 from .consent.manager import consent
@@ -61,6 +61,9 @@ def html_attributes(
     ]
     if consent.enabled:
         pairs.append(("data-haven-consent", " ".join(consent.allowed_categories())))
+        # The Google Consent Mode map, when the site set one: the bundle tells
+        # Google's tags what the person chose (no inline script needed).
+        pairs.append(("data-haven-consent-mode", consent.consent_mode()))
     return _attributes(pairs)
 
 
@@ -83,6 +86,11 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
     js = extension.asset_url("js") if scripts else None
     if js:
         tags.append(f'<script src="{escape(js)}" defer></script>')
+        if consent.enabled and consent.consent_mode():
+            # The Google Consent Mode bridge, only for sites that map to it;
+            # deferred after the bundle, whose haven.consent it uses.
+            bridge = url_for("haven.static", filename="consent-mode.js")
+            tags.append(f'<script src="{escape(bridge)}" defer></script>')
     return Markup("\n  ".join(tags))  # noqa: S704  (escaped)
 
 

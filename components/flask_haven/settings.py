@@ -32,6 +32,7 @@ from .config import (
     HavenConfigError,
     is_absolute_http_url,
 )
+from .consent.codec import REASK_MODES
 from .consent.policy import Policy, load_policy
 from .feedback.ratelimit import RateLimitStore
 from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
@@ -71,6 +72,12 @@ class ConsentSettings:
     # Bounds on the save endpoints: posts per client, and body bytes.
     rate_limit: RateLimit | None
     max_request_bytes: int
+    # "changes" or "revision": what a new policy revision asks again.
+    reask: str = "changes"
+    # Parent domain the consent cookie is shared on, or None (this host only).
+    cookie_domain: str | None = None
+    # Category -> Google Consent Mode types, or None (no bridge).
+    google_consent_mode: Mapping[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -264,7 +271,80 @@ def _consent(
         settings_url=settings_url,
         rate_limit=parse_rate_limit(values["HAVEN_CONSENT_RATE_LIMIT"], "HAVEN_CONSENT_RATE_LIMIT"),
         max_request_bytes=_consent_max_bytes(values["HAVEN_CONSENT_MAX_REQUEST_BYTES"]),
+        reask=_reask(values["HAVEN_CONSENT_REASK"]),
+        cookie_domain=_cookie_domain(values["HAVEN_CONSENT_COOKIE_DOMAIN"]),
+        google_consent_mode=_google_consent_mode(
+            values["HAVEN_CONSENT_GOOGLE_CONSENT_MODE"], policy
+        ),
     )
+
+
+# Google's consent types (Consent Mode v2 adds ad_user_data and ad_personalization).
+GOOGLE_CONSENT_TYPES = (
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+)
+
+
+def _reask(value: object) -> str:
+    if value not in REASK_MODES:
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_REASK must be {' or '.join(map(repr, REASK_MODES))}; got {value!r}."
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def _cookie_domain(value: object) -> str | None:
+    if value is None:
+        return None
+    domain = str(value).strip().lower().lstrip(".") if isinstance(value, str) else ""
+    # One host name, at least two labels: a browser refuses a Domain of a
+    # single label (or a public suffix, which it is the site's job to avoid).
+    if not re.fullmatch(
+        r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", domain
+    ):
+        raise HavenConfigError(
+            "HAVEN_CONSENT_COOKIE_DOMAIN must be a parent domain such as 'example.org' "
+            f"(no scheme, port or path) or None; got {value!r}."
+        )
+    return domain
+
+
+def _google_consent_mode(
+    value: object, policy: Policy | None
+) -> Mapping[str, tuple[str, ...]] | None:
+    if value is None:
+        return None
+    problem = None
+    if not isinstance(value, Mapping) or not value:
+        problem = "a non-empty mapping of category name to Google consent types"
+    elif policy is None:
+        problem = "used with HAVEN_CONSENT_POLICY (it maps the policy's categories)"
+    else:
+        for category, types in value.items():
+            if policy.category(str(category)) is None:
+                problem = f"categories of the policy; {category!r} is not one"
+            elif (
+                isinstance(types, str)
+                or not types
+                or not all(t in GOOGLE_CONSENT_TYPES for t in types)
+            ):
+                problem = (
+                    f"lists of Google consent types ({', '.join(GOOGLE_CONSENT_TYPES)}); "
+                    f"{category!r} has {types!r}"
+                )
+            if problem:
+                break
+    if problem:
+        raise HavenConfigError(f"HAVEN_CONSENT_GOOGLE_CONSENT_MODE must be {problem}.")
+    assert isinstance(value, Mapping)
+    return MappingProxyType({str(k): tuple(v) for k, v in value.items()})
 
 
 def _consent_max_bytes(value: object) -> int:

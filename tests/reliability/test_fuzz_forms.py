@@ -77,8 +77,10 @@ def consent_given(response: Any) -> set[str] | None:
             value = rest.split(";", 1)[0].strip('"')
             if not value:
                 return None  # deleted
+            # Format 2: each decision is <category>:<1 or 0>:<digest>, joined by "~".
             fields = value.split(".")
-            return set() if fields[3] == "-" else set(fields[3].split("~"))
+            decisions = [] if fields[3] == "-" else fields[3].split("~")
+            return {d.split(":")[0] for d in decisions if d.split(":")[1] == "1"}
     return None
 
 

@@ -75,7 +75,8 @@ class CookieBanner:
         self.reject_text = text("Reject additional cookies", language)
         self.hide_text = text("Hide cookie message", language)
         self.saved_text = text(
-            "Your cookie preferences have been saved. You can %(settings_link)s at any time.",
+            "Your cookie preferences have been saved. You can update your cookie settings at "
+            "any time on the %(settings_link)s.",
             language,
         ).split(".")[0]
 

@@ -165,16 +165,14 @@ script.async=inert.hasAttribute('async')
 script.src=inert.getAttribute('data-src')
 inert.parentNode.replaceChild(script,inert)})}
 function toRegExp(pattern){return new RegExp('^'+pattern.replace(/[.+?^${}()|[\]\\]/g,'\\$&').replace(/\*/g,'.*')+'$')}
-function clear(patterns){var tests=patterns.map(toRegExp)
-var host=location.hostname.split('.')
+function clear(entries){var host=location.hostname.split('.')
 var segments=location.pathname.split('/')
-document.cookie.split(';').forEach(function(pair){var name=pair.split('=')[0].trim()
-if(!tests.some(function(test){return test.test(name)}))return
-var domains=['']
-for(var i=0;i<host.length-1;i++)domains.push(';domain=.'+host.slice(i).join('.'))
-segments.forEach(function(segment,index){var path=segments.slice(0,index+1).join('/')||'/'
-domains.forEach(function(domain){if(path==='/'&&!domain)return
-document.cookie=name+'=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path='+path+domain})})})}
+var seen=document.cookie.split(/; ?/).map(function(pair){return pair.split('=')[0]})
+entries.forEach(function(entry){var test=toRegExp(entry.name)
+var names=entry.name.indexOf('*')<0?[entry.name]:seen.filter(function(name){return test.test(name)})
+var paths=entry.paths.concat(segments.map(function(_,i){return segments.slice(0,i+1).join('/')||'/'}))
+var domains=[''].concat(entry.domains,host.map(function(_,i){return host.slice(i).join('.')}))
+names.forEach(function(name){paths.forEach(function(path){domains.forEach(function(domain){document.cookie=name+'=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path='+path+(domain&&';domain='+domain)})})})})}
 function changed(data){allowed=Object.keys(data.choices||{}).filter(function(name){return data.choices[name]})
 clear(data.clear||[])
 runScripts()
@@ -196,6 +194,8 @@ form.addEventListener('submit',function(event){event.preventDefault()
 if(busy)return
 busy=true
 send(form,event.submitter||document.activeElement).then(function(data){question.hidden=true
+var said=confirmation.querySelector('[data-haven-outcome="'+data.outcome+'"]')
+if(said)said.hidden=false
 confirmation.hidden=false
 confirmation.focus()
 changed(data)},function(){haven.showError(root.querySelector('[data-haven-error]'),{dismissible:false})}).then(function(){busy=false})})
@@ -207,19 +207,28 @@ document.addEventListener('haven:consent-change',function(){if(!question.hidden)
 haven.consent={allows:allows,send:send,changed:changed}
 haven.register('haven-cookie-banner',startBanner,{requires:['showError']})
 runScripts()})(window.haven);(function(haven){'use strict'
-function startSettings(root){var form=root.querySelector('form')
-var success=root.querySelector('[data-haven-success]')
+function startSettings(root){var form=root.querySelector('.haven-cookie-settings__form')
+var objection=root.querySelector('.haven-cookie-settings__objection')
+var messages=document.getElementById(root.getAttribute('data-messages'))||root
+var success=messages.querySelector('[data-haven-success]')
 var busy=false
-if(root.querySelector('[data-module="haven-error-summary"]'))return
-form.addEventListener('submit',function(event){event.preventDefault()
+if(messages.querySelector('[data-module="haven-error-summary"]'))return
+function submit(event){event.preventDefault()
 if(busy)return
 busy=true
 success.hidden=true
-haven.consent.send(form).then(function(data){root.querySelector('[data-haven-error]').innerHTML=''
+haven.consent.send(event.target,event.submitter).then(function(data){messages.querySelector('[data-haven-error]').innerHTML=''
+var receipt=root.querySelector('[data-haven-receipt]')
+if(receipt&&data.receipt)receipt.outerHTML=data.receipt
+var objected=event.submitter&&event.submitter.value
+if(objected){event.submitter.hidden=true
+form.elements[objected][1].checked=true}
 success.hidden=false
 success.focus()
-haven.consent.changed(data)},function(error){if(error&&error.status===400)return form.submit()
-haven.showError(root.querySelector('[data-haven-error]'),{dismissible:false})}).then(function(){busy=false})})}
+haven.consent.changed(data)},function(error){if(error&&error.status===400)return event.target.submit()
+haven.showError(messages.querySelector('[data-haven-error]'),{dismissible:false})}).then(function(){busy=false})}
+form.addEventListener('submit',submit)
+if(objection)objection.addEventListener('submit',submit)}
 haven.register('haven-cookie-settings',startSettings,{requires:['consent','showError']})})(window.haven);(function(haven){'use strict'
 function start(summary){summary.addEventListener('click',function(event){var target=document.getElementById((event.target.hash||'').slice(1))
 if(!target)return
