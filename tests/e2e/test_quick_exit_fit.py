@@ -76,11 +76,12 @@ GEOMETRY = """() => {
 
 @pytest.fixture
 def bottom_position(haven_app: Flask) -> Iterator[None]:
-    """The site docks the bar at the bottom on narrow screens (settings are
-    parsed once at start-up: swap in a copy)."""
+    """The site docks the bar at the bottom on narrow screens, with GOV.UK's
+    three presses of Shift: the longest short hint, and the progress marks
+    (settings are parsed once at start-up: swap in a copy)."""
     state = haven_app.extensions["haven"]
     before = state.settings
-    quick_exit = dataclasses.replace(before.quick_exit, position="bottom")
+    quick_exit = dataclasses.replace(before.quick_exit, position="bottom", trigger="shift-thrice")
     state.settings = dataclasses.replace(before, quick_exit=quick_exit)
     yield
     state.settings = before
