@@ -23,7 +23,7 @@ from . import before_after, browser, export, lighthouse, load, quick_exit, rende
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
 QUICK_REPORT = ROOT / ".benchmarks" / "performance-quick.md"
-JS_BUDGET, CSS_BUDGET = 4096, 3072
+JS_BUDGET, CSS_BUDGET = 5120, 3072
 RATIO_TARGET = 0.9
 LIGHTHOUSE_PAGES = ["/", "/cookies", "/feedback"]
 
@@ -342,23 +342,21 @@ def main(argv: list[str] | None = None) -> int:
         lines += _server_section(plan, options.before, step)
 
     if "browser" not in options.skip:
-        step("quick exit latency")
-        latency, version = quick_exit.run(plan.exits)
+        step("quick exit latency, side by side with GOV.UK Frontend")
+        latency, version = quick_exit.run(plan.exits, progress=step)
         lines += [
             "",
             "## Browser",
             "",
-            f"{version}, headless, driven by Playwright.",
+            f"{version.split(',')[0]}, headless, driven by Playwright.",
             "",
-            "### Quick exit latency",
+            "### Quick exit latency, side by side with GOV.UK Frontend",
             "",
-            f"{latency[0].runs} exits from `/`, Escape pressed by Playwright, exit page stubbed",
-            "with `page.route`. Target: content hidden within one frame.",
+            "Ours and GOV.UK Frontend's Exit this page, measured in the same run. Target:",
+            "content hidden within one frame, and medians no slower than GOV.UK's.",
             "",
-            "| measure | median ms | p95 ms |",
-            "| --- | ---: | ---: |",
+            *quick_exit.section(latency, version),
         ]
-        lines += [f"| {s.name} | {s.median:.2f} | {s.p95:.2f} |" for s in latency]
         if browser.has_cookie_banner():
             step("cookie banner accept latency")
             accept = browser.run_accept(plan.accepts)

@@ -54,6 +54,11 @@ DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_SHARED_CACHE_MAX_AGE": 300,
     # Error pages wear the site's own header and footer.
     "HAVEN_ERROR_LAYOUT": "base.html",
+    # Moving between the demo's pages replaces the history entry, so after the
+    # quick exit Back goes to the page before the visit, not to another page of it.
+    "HAVEN_JOURNEY_PROTECTION": True,
+    # Exits counted per day, with no identifier and no cookie: `flask haven stats`.
+    "HAVEN_QUICK_EXIT_COUNTS": True,
 }
 
 

@@ -91,8 +91,12 @@
     function start () {
       fitFrame(frame)
       var win = frame.contentWindow
-      if (win && win.ResizeObserver && frame.contentDocument.body) {
-        new win.ResizeObserver(function () { fitFrame(frame) }).observe(frame.contentDocument.body)
+      try {
+        if (win && win.ResizeObserver && frame.contentDocument.body) {
+          new win.ResizeObserver(function () { fitFrame(frame) }).observe(frame.contentDocument.body)
+        }
+      } catch (crossOrigin) {
+        // A preview whose quick exit was used now shows another site's page.
       }
     }
     frame.addEventListener('load', start)

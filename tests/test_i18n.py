@@ -138,6 +138,8 @@ COMPONENT_ROOTS = ", ".join(
         ".haven-error-summary",
         ".haven-skip-link",
         ".haven-error-page",
+        ".haven-safety-info",
+        ".haven-exit-interruption",
         ".haven-feedback-page",
     ]
 )

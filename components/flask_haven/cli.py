@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-haven_cli = AppGroup("haven", help="flask-haven: build assets, export and manage data.")
+haven_cli = AppGroup("haven", help="flask-haven: build assets, manage data, read exit counts.")
 db_cli = AppGroup("db", help="The library's own tables (feedback, consent log) and their schema.")
 haven_cli.add_command(db_cli)
 
@@ -103,6 +103,32 @@ def purge(dry_run: bool) -> None:
             f"{table.name}: {verb} {result.rows} rows older than {days} days "
             f"(before {result.cutoff:%Y-%m-%d %H:%M} UTC)"
         )
+
+
+@haven_cli.command("stats")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    default=30,
+    show_default=True,
+    help="How many days to show, ending today (UTC).",
+)
+def stats(days: int) -> None:
+    """Print the quick exit's daily counts (HAVEN_QUICK_EXIT_COUNTS), oldest first."""
+    from .db import get_engine
+    from .quick_exit import daily_counts
+    from .state import current_state
+
+    if not current_state().settings.quick_exit.counts:
+        click.echo(
+            "Exits are not counted on this site: set HAVEN_QUICK_EXIT_COUNTS = True to start.",
+            err=True,
+        )
+    counts = list(daily_counts(get_engine(), days))
+    click.echo("date (UTC)  exits")
+    for count in counts:
+        click.echo(f"{count.day:%Y-%m-%d}  {count.exits:>5}")
+    click.echo(f"total       {sum(count.exits for count in counts):>5}")
 
 
 @haven_cli.command("export-feedback")

@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_URL_PREFIX",
         "/_haven",
-        "Where the extension's own routes (static bundles, quick exit clearing) are mounted.",
+        "Where the extension's own routes (static bundles, quick exit clearing and counting) "
+        "are mounted.",
     ),
     Setting(
         "HAVEN_QUICK_EXIT_ENABLED",
@@ -74,13 +75,48 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_QUICK_EXIT_TRIGGER",
         "escape",
-        "Keyboard trigger: `escape`, `escape-twice` or `shift-thrice`.",
+        "Keyboard trigger: `escape`, `escape-twice`, `shift-thrice`, or `none` (the link alone, "
+        "no key).",
     ),
     Setting(
         "HAVEN_QUICK_EXIT_CLEAR_SITE_DATA",
         False,
         "On exit, also ask the browser to clear this site's cookies and storage "
         "(`Clear-Site-Data`). Clears the consent cookie too; see docs/quick-exit.md.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_POSITION",
+        "top",
+        "Where the quick exit bar sits on narrow screens (up to 40em): `top` (sticky) or "
+        "`bottom` (docked at the bottom, within thumb reach). Wider screens always show it at the "
+        "top.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_IGNORE_IN_FIELDS",
+        False,
+        "Ignore the key trigger while the person types in a text field (with focus outside the "
+        "field, the key works again). Off by default: the promise is that one Escape leaves.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_COUNTS",
+        False,
+        "Count exits per day on the server, with no identifier and no cookie (a `sendBeacon` "
+        "after the exit has started, or the link's `ping` without JavaScript); read them with "
+        "`flask haven stats`.",
+    ),
+    Setting(
+        "HAVEN_JOURNEY_PROTECTION",
+        False,
+        "With JavaScript, moving between this site's pages (links, GET forms, and POST forms "
+        "answered with a redirect) replaces the current history entry instead of adding one, so "
+        "after the quick exit Back goes to the page before the visit. See docs/quick-exit.md.",
+    ),
+    Setting(
+        "HAVEN_DISCREET_TITLE",
+        None,
+        "The neutral document title of pages the site marks as sensitive (`haven.sensitive` on "
+        "the view, or `{% set haven_sensitive = true %}` in the template): a string or one per "
+        "language; `None` means our translated default, *Information*.",
     ),
     Setting(
         "HAVEN_NO_STORE",
@@ -340,7 +376,8 @@ SETTINGS: tuple[Setting, ...] = (
 
 DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in SETTINGS}
 
-QUICK_EXIT_TRIGGERS = ("escape", "escape-twice", "shift-thrice")
+QUICK_EXIT_TRIGGERS = ("escape", "escape-twice", "shift-thrice", "none")
+QUICK_EXIT_POSITIONS = ("top", "bottom")
 
 
 def is_absolute_http_url(value: object) -> bool:

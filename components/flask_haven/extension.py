@@ -24,12 +24,13 @@ from .config import HavenConfigError, is_absolute_http_url
 from .consent import manager as consent_manager
 from .consent import views as consent_views
 from .consent.manager import ConsentManager
-from .csrf import csrf_token, request_source
+from .csrf import csrf_token
 from .errors import healthz, init_errors
 from .feedback.views import _has_feedback_blueprint, feedback_url, require_secret_key
 from .i18n import LocaleSelector, Translator, init_i18n
+from .quick_exit import answer_journey_request, count_exit_view
 from .ratelimit import LimitsRateLimitStore
-from .security import NO_STORE, apply_security_headers, no_store
+from .security import NO_STORE, apply_security_headers, from_this_site, no_store
 from .settings import HavenSettings, maintenance_from_environment, parse_settings
 from .state import (
     EXTENSION_KEY,
@@ -74,6 +75,7 @@ class Haven:
     """
 
     no_store = staticmethod(no_store)
+    sensitive = staticmethod(page.sensitive)
     consent = consent_manager.consent
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -144,6 +146,9 @@ class Haven:
         blueprint.add_url_rule(
             "/quick-exit", "quick_exit", _quick_exit_clear, methods=["GET", "POST"]
         )
+        blueprint.add_url_rule(
+            "/quick-exit/count", "quick_exit_count", count_exit_view, methods=["POST"]
+        )
         app.register_blueprint(blueprint)
 
         app.jinja_env.globals["haven"] = self
@@ -171,6 +176,9 @@ class Haven:
         app.before_request(resolve_request_state)
 
         app.after_request(apply_security_headers)
+        # Journey protection: a redirect the journey script asked for comes back
+        # as Haven-Location, for location.replace (flask_haven/quick_exit.py).
+        app.after_request(answer_journey_request)
         # Cache-Control (HAVEN_NO_STORE), CDN-Cache-Control and Vary, after every other hook.
         caching.init_app(app)
 
@@ -222,6 +230,13 @@ class Haven:
         """URL of the route that answers with ``Clear-Site-Data`` then leaves."""
         return url_for("haven.quick_exit")
 
+    def quick_exit_count_url(self, *, external: bool = False) -> str:
+        """URL the quick exit posts to when ``HAVEN_QUICK_EXIT_COUNTS`` is on.
+
+        ``external`` gives the absolute URL, which a link's ``ping`` must be.
+        """
+        return url_for("haven.quick_exit_count", _external=external)
+
 
 class _SecureOnHttpsSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, marked ``Secure`` whenever the request is HTTPS.
@@ -270,7 +285,7 @@ def _quick_exit_clear() -> Response:
     quick_exit = current_state().settings.quick_exit
     if not quick_exit.enabled:
         raise NotFound()
-    same_site = _from_this_site()
+    same_site = from_this_site()
     response = Response(status=204 if same_site else 403)
     if request.method == "GET":
         response.status_code = 303
@@ -279,14 +294,3 @@ def _quick_exit_clear() -> Response:
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = NO_STORE
     return response
-
-
-def _from_this_site() -> bool:
-    """Did this request come from our own pages (Fetch Metadata, else Origin or Referer)?
-
-    The one reading of a request's source (:func:`~flask_haven.csrf.request_source`),
-    with one difference from the consent routes: a request that says nothing
-    (an old browser following our own link sends no ``Origin``) is let
-    through, since the exit must keep working there.
-    """
-    return request_source() != "other"

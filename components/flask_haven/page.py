@@ -21,14 +21,21 @@ empty favicon stops a ``/favicon.ico`` request (a 404 in the console).
 
 from __future__ import annotations
 
-from flask import Flask, render_template, url_for
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, g, render_template, url_for
 from markupsafe import Markup, escape
 
 from .consent.manager import consent
-from .i18n import page_direction, page_language_tag
+from .i18n import gettext, localize, page_direction, page_language_tag
 from .state import current_state
 
 MAIN_ID = "main-content"
+_SENSITIVE_KEY = "haven_sensitive"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _attributes(pairs: list[tuple[str, str | None]]) -> Markup:
@@ -135,6 +142,36 @@ def main_attributes() -> Markup:
     return _attributes([("id", MAIN_ID), ("tabindex", "-1")])
 
 
+def sensitive(view: F) -> F:
+    """Mark a view's pages as sensitive: their document title becomes the neutral
+    ``HAVEN_DISCREET_TITLE`` (``haven.sensitive`` on the view, under ``@app.route``).
+
+    A template can do the same with ``{% set haven_sensitive = true %}``.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        setattr(g, _SENSITIVE_KEY, True)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def discreet_title(marked: bool = False) -> str | None:
+    """The neutral title for this page if it is sensitive (``marked`` by its
+    template, or its view decorated with :func:`sensitive`), else ``None``.
+
+    The title is what a browser keeps longest: in its history list, in the
+    tab switcher, in address-bar suggestions. Only the title changes; the
+    page's heading still says what it is about.
+    """
+    if not (marked or g.get(_SENSITIVE_KEY)):
+        return None
+    own = current_state().settings.discreet_title
+    # Translators: the neutral document title of a page a site marks as sensitive.
+    return localize(own) if own is not None else gettext("Information")
+
+
 def init_app(app: Flask) -> None:
     """Make the helpers Jinja globals."""
     app.jinja_env.globals.update(
@@ -145,4 +182,5 @@ def init_app(app: Flask) -> None:
         haven_body_start=body_start,
         haven_body_end=body_end,
         haven_main_attributes=main_attributes,
+        haven_discreet_title=discreet_title,
     )

@@ -87,3 +87,17 @@ def no_store(view: F) -> F:
         return response
 
     return cast(F, wrapper)
+
+
+def from_this_site() -> bool:
+    """Did this request come from our own pages, or say nothing at all?
+
+    The one reading of a request's source (:func:`~flask_haven.csrf.request_source`:
+    Fetch Metadata, else ``Origin``, ``X-Requested-With`` or ``Referer``), with
+    one difference from the consent routes: a request that says nothing (an
+    old browser following our own link sends no ``Origin``) is let through,
+    since the quick exit and its count must keep working there.
+    """
+    from .csrf import request_source
+
+    return request_source() != "other"

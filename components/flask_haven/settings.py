@@ -25,7 +25,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .config import DEFAULTS, QUICK_EXIT_TRIGGERS, HavenConfigError, is_absolute_http_url
+from .config import (
+    DEFAULTS,
+    QUICK_EXIT_POSITIONS,
+    QUICK_EXIT_TRIGGERS,
+    HavenConfigError,
+    is_absolute_http_url,
+)
 from .consent.codec import REASK_MODES
 from .consent.policy import Policy, load_policy
 from .feedback.ratelimit import RateLimitStore
@@ -46,6 +52,12 @@ class QuickExitSettings:
     url: str
     trigger: str
     clear_site_data: bool
+    # "top" or "bottom": where the bar sits on narrow screens.
+    position: str
+    ignore_in_fields: bool
+    counts: bool
+    # Moving between the site's own pages replaces the history entry (with JavaScript).
+    journey_protection: bool
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,8 @@ class HavenSettings:
     locale: str | None
     translation_directories: tuple[Path, ...]
     service_name: LocalText
+    # The neutral title of pages marked sensitive; None means our translated default.
+    discreet_title: LocalText | None
     url_prefix: str
     no_store: bool
     # Seconds a shared cache may keep a first-visit page; None marks none shareable.
@@ -148,6 +162,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         *_languages(values),
         translation_directories=tuple(map(Path, values["HAVEN_TRANSLATION_DIRECTORIES"])),
         service_name=values["HAVEN_SERVICE_NAME"] or "",
+        discreet_title=_discreet_title(values["HAVEN_DISCREET_TITLE"]),
         url_prefix=prefix,
         no_store=bool(values["HAVEN_NO_STORE"]),
         shared_cache_max_age=_shared_cache_max_age(values["HAVEN_SHARED_CACHE_MAX_AGE"]),
@@ -204,12 +219,29 @@ def _quick_exit(values: Mapping[str, Any]) -> QuickExitSettings:
             f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
             f"got {trigger!r}."
         )
+    position = values["HAVEN_QUICK_EXIT_POSITION"]
+    if position not in QUICK_EXIT_POSITIONS:
+        raise HavenConfigError(
+            f"HAVEN_QUICK_EXIT_POSITION must be one of {', '.join(QUICK_EXIT_POSITIONS)}; "
+            f"got {position!r}."
+        )
     return QuickExitSettings(
         enabled=bool(values["HAVEN_QUICK_EXIT_ENABLED"]),
         url=exit_url,
         trigger=trigger,
         clear_site_data=bool(values["HAVEN_QUICK_EXIT_CLEAR_SITE_DATA"]),
+        position=position,
+        ignore_in_fields=bool(values["HAVEN_QUICK_EXIT_IGNORE_IN_FIELDS"]),
+        counts=bool(values["HAVEN_QUICK_EXIT_COUNTS"]),
+        journey_protection=bool(values["HAVEN_JOURNEY_PROTECTION"]),
     )
+
+
+def _discreet_title(value: object) -> LocalText | None:
+    # An empty <title> is worse than a neutral one (browsers then show the
+    # address), so a blank text is refused along with any other non-text.
+    check_local_text(value, "HAVEN_DISCREET_TITLE")
+    return value  # type: ignore[return-value]
 
 
 def _consent(

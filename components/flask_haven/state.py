@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 EXTENSION_KEY = "haven"
 _REQUEST_KEY = "haven_request"
 
-# Endpoints that serve files: nothing about consent or language matters there,
-# so the resolver leaves them alone (no cookie decoding, no session access).
-_FILE_ENDPOINTS = frozenset({"haven.static", "static"})
+# Endpoints that serve files, and the quick exit's counter (which must read and
+# set no cookie): nothing about consent or language matters there, so the
+# resolver leaves them alone (no cookie decoding, no session access).
+_FILE_ENDPOINTS = frozenset({"haven.static", "static", "haven.quick_exit_count"})
 
 
 @dataclass(eq=False)

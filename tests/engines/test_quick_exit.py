@@ -12,7 +12,10 @@ from .conftest import BLANK_PATH, EngineSite
 
 
 def read_news_after_the_gallery(engine: Engine, exit_url: str) -> QuickExit:
-    """Two pages of the site in the tab's history: the gallery, then the news page."""
+    """A page from before the visit (a plain page without the quick exit), then two
+    pages of the site: the gallery, then the news page, which (with the demo's
+    journey protection) takes the gallery's place in the tab's history."""
+    engine.open(BLANK_PATH)
     engine.open("/components/")
     engine.click("link", "News")
     engine.wait_until(
@@ -24,13 +27,14 @@ def read_news_after_the_gallery(engine: Engine, exit_url: str) -> QuickExit:
 
 def assert_left_with_replace(engine: Engine, quick_exit: QuickExit, entries_before: int) -> None:
     """``location.replace``: the exit page took the news page's place in history,
-    so Back goes to the gallery, not to what the person was reading."""
+    and the news page had taken the gallery's, so Back goes to the page before the
+    visit, not to anything the person read here."""
     quick_exit.assert_left()
     assert engine.history_length() == entries_before, "the exit added a history entry"
     engine.back()
     engine.wait_until(
-        lambda: engine.url.endswith("/components/"),
-        message=lambda: f"Back went to {engine.url}, not the page before the one left",
+        lambda: engine.url.endswith(BLANK_PATH),
+        message=lambda: f"Back went to {engine.url}, not the page before the visit",
     )
 
 

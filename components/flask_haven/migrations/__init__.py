@@ -1,7 +1,8 @@
 """The library's own schema migrations (Alembic), kept apart from the site's.
 
-flask-haven stores feedback (``haven_feedback``) and the optional consent log
-(``haven_consent_log``). Their schema changes between releases are Alembic
+flask-haven stores feedback (``haven_feedback``), the optional consent log
+(``haven_consent_log``) and the optional daily exit counts
+(``haven_quick_exit_counts``). Their schema changes between releases are Alembic
 revisions in ``versions/``, recorded in a version table of their own,
 ``haven_alembic_version``, so they never mix with a site's migrations, even in
 the same database as the site's ``alembic_version``.
@@ -45,9 +46,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 VERSION_TABLE = "haven_alembic_version"
 # The newest revision in versions/ (tests/test_migrations.py checks they agree).
-HEAD = "0003"
+HEAD = "0004"
 # Every table the library owns; nothing else is ever created, changed or read.
-TABLES = ("haven_feedback", "haven_consent_log", "haven_consent_notice")
+TABLES = (
+    "haven_feedback",
+    "haven_consent_log",
+    "haven_consent_notice",
+    "haven_quick_exit_counts",
+)
 SCRIPT_LOCATION = str(Path(__file__).resolve().parent)
 
 # The version table exactly as Alembic creates it, so Alembic reads the stamp.
@@ -184,6 +190,7 @@ def _run_alembic(connection: Connection, command_name: str, revision: str) -> No
 
 def _register_tables() -> None:
     """Import the modules that declare our tables, so ``metadata`` holds them all."""
+    from .. import quick_exit  # noqa: F401
     from ..consent import log  # noqa: F401
     from ..feedback import store  # noqa: F401
 

@@ -24,47 +24,93 @@ haven.register=register
 haven.initAll=initAll
 haven.readConfig=readConfig
 Promise.resolve().then(function(){initAll()})})();(function(haven){'use strict'
-var SCHEMA=Object.freeze({exitUrl:['string','https://www.bbc.co.uk/weather'],trigger:['string','escape'],statusText:['string',''],clearUrl:['string','']})
-var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3}})
-var PRESS_WINDOW_MS=1000
+var SCHEMA=Object.freeze({exitUrl:['string','https://www.bbc.co.uk/weather'],trigger:['string','escape'],statusText:['string',''],progressText:['string',''],clearUrl:['string',''],countUrl:['string',''],journey:['boolean',false],ignoreInFields:['boolean',false]})
+var TRIGGERS=Object.freeze({escape:{key:'Escape',presses:1},'escape-twice':{key:'Escape',presses:2},'shift-thrice':{key:'Shift',presses:3},none:{presses:1}})
+var PRESS_GAP_MS=3000
 var ACTIVE_CLASS='haven-quick-exit-active'
+var MARK_ON='haven-quick-exit__mark--on'
+var NOT_TYPED_IN=/^(button|submit|reset|checkbox|radio|range|color|file|image)$/
+function leaving(){return document.documentElement.classList.contains(ACTIVE_CLASS)}
 function modalIsOpen(){var dialog
 try{dialog=document.querySelector('dialog:modal')}catch(unsupported){dialog=document.querySelector('dialog[open]')}
 return Boolean(dialog||document.querySelector('[aria-modal="true"]:not([hidden])'))}
+function isTextField(el){return el.isContentEditable||el.tagName==='TEXTAREA'||(el.tagName==='INPUT'&&!NOT_TYPED_IN.test(el.type))}
 function startQuickExit(root){var config=haven.readConfig(root,SCHEMA)
 var trigger=TRIGGERS[config.trigger]||TRIGGERS.escape
 var link=root.querySelector('a[href]')
-var leaving=false
-var pressTimes=[]
+var marks=root.querySelectorAll('.haven-quick-exit__mark')
+var left=false
+var presses=0
+var timer
 var status=document.createElement('div')
 status.className='haven-quick-exit-status haven-visually-hidden'
 status.setAttribute('role','status')
 status.lang=(root.closest('[lang]')||document.documentElement).lang
 document.body.appendChild(status)
+function progress(count){presses=count
+marks.forEach(function(mark,index){mark.classList.toggle(MARK_ON,index<count)})
+status.textContent=count?config.progressText.replace('{n}',count):''}
 function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
-if(!leaving){leaving=true
-status.textContent=config.statusText
-if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}}
-window.location.replace(config.exitUrl)}
-function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!modalIsOpen()}
-function onKeydown(event){if(leaving){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
+var first=!left
+if(first){left=true
+status.textContent=config.statusText}
+window.location.replace(config.exitUrl)
+if(!first)return
+if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
+if(config.countUrl&&navigator.sendBeacon){setTimeout(function(){navigator.sendBeacon(config.countUrl)})}}
+function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!(config.ignoreInFields&&isTextField(event.target))&&!modalIsOpen()}
+function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
 leave()}
 return}
-if(!isTriggerPress(event)){if(event.key!==trigger.key)pressTimes=[]
+if(!isTriggerPress(event)){if(event.key!==trigger.key&&presses)progress(0)
 return}
-var now=event.timeStamp||Date.now()
-pressTimes=pressTimes.filter(function(time){return now-time<PRESS_WINDOW_MS})
-pressTimes.push(now)
-if(pressTimes.length>=trigger.presses){event.preventDefault()
-leave()}}
+clearTimeout(timer)
+if(presses+1>=trigger.presses){event.preventDefault()
+return leave()}
+progress(presses+1)
+timer=setTimeout(progress,PRESS_GAP_MS,0)}
 window.addEventListener('keydown',onKeydown)
+onKeydown({key:''})
+modalIsOpen()
 if(link){link.addEventListener('click',function(event){event.preventDefault()
 leave()})}
 window.addEventListener('pageshow',function(event){if(!event.persisted)return
-leaving=false
-pressTimes=[]
-status.textContent=''
-document.documentElement.classList.remove(ACTIVE_CLASS)})}
+left=false
+clearTimeout(timer)
+progress(0)
+document.documentElement.classList.remove(ACTIVE_CLASS)})
+if(config.journey&&!document.body.havenJourney)protectJourney()}
+function protectJourney(){var sending=false
+document.body.havenJourney=true
+function go(url){if(!leaving())window.location.replace(url)}
+document.addEventListener('click',function(event){var link=event.target.closest&&event.target.closest('a[href], area[href]')
+if(!link||event.defaultPrevented||event.button||event.ctrlKey||event.metaKey||event.shiftKey||event.altKey||typeof link.href!=='string'||(link.target&&link.target!=='_self')||link.hasAttribute('download'))return
+var url=new URL(link.href)
+if(url.origin!==location.origin)return
+event.preventDefault()
+go(url.href)})
+document.addEventListener('submit',function(event){var form=event.target
+var button=event.submitter
+function pick(name,fallback){return(button&&button.getAttribute('form'+name))||form.getAttribute(name)||fallback}
+var action=new URL(pick('action',''),document.baseURI)
+var method=pick('method','get').toLowerCase()
+var target=pick('target','_self')
+if(event.defaultPrevented||action.origin!==location.origin||target!=='_self'||method==='dialog')return
+event.preventDefault()
+var data=new FormData(form,button)
+if(method!=='post'){action.search=new URLSearchParams(data)
+return go(action.href)}
+if(sending)return
+sending=true
+window.fetch(action,{method:'POST',body:/multipart/.test(pick('enctype',''))?data:new URLSearchParams(data),credentials:'same-origin',headers:{'Haven-Journey':'1'}}).then(function(response){var next=response.headers.get('Haven-Location')
+if(next)return go(next)
+return response.text().then(function(html){if(leaving())return
+history.replaceState(null,'',response.url)
+document.open()
+document.write(html)
+document.close()
+var first=document.querySelector('[autofocus]')
+if(first)first.focus()})},function(){form.submit()}).then(function(){sending=false})})}
 haven.register('haven-quick-exit',startQuickExit)})(window.haven);(function(haven){'use strict'
 var BLOCK='haven-error-notice'
 function noticeIn(container){return container.querySelector(':scope > .'+BLOCK)}
