@@ -57,14 +57,17 @@
 
     function leave () {
       document.documentElement.classList.add(ACTIVE_CLASS)
-      if (!leaving) {
-        leaving = true
-        status.textContent = config.statusText
-        if (config.clearUrl && window.fetch) {
-          // Fire and forget: keepalive lets the request outlive this page.
-          window.fetch(config.clearUrl, { method: 'POST', keepalive: true, credentials: 'same-origin' })
-            .catch(function () {})
-        }
+      // Once only: the navigation is under way. Starting it again would not
+      // hurry it, and WebKit (Safari) drops a navigation to another site
+      // that is restarted before it has arrived, leaving the person on a
+      // blank page (tests/engines/test_quick_exit_back.py).
+      if (leaving) return
+      leaving = true
+      status.textContent = config.statusText
+      if (config.clearUrl && window.fetch) {
+        // Fire and forget: keepalive lets the request outlive this page.
+        window.fetch(config.clearUrl, { method: 'POST', keepalive: true, credentials: 'same-origin' })
+          .catch(function () {})
       }
       window.location.replace(config.exitUrl)
     }
@@ -80,12 +83,10 @@
 
     function onKeydown (event) {
       if (leaving) {
-        // Escape also means "stop loading" to browsers; a panicked person may
-        // press it again and again, so every press restarts the exit.
-        if (event.key === 'Escape' || event.key === trigger.key) {
-          event.preventDefault()
-          leave()
-        }
+        // Escape also means "stop loading" to browsers, and a panicked person
+        // may press it again and again: each press is taken from the browser,
+        // so it cannot stop the exit already under way.
+        if (event.key === 'Escape' || event.key === trigger.key) event.preventDefault()
         return
       }
       if (!isTriggerPress(event)) {

@@ -42,13 +42,13 @@ status.setAttribute('role','status')
 status.lang=(root.closest('[lang]')||document.documentElement).lang
 document.body.appendChild(status)
 function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
-if(!leaving){leaving=true
+if(leaving)return
+leaving=true
 status.textContent=config.statusText
-if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}}
+if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
 window.location.replace(config.exitUrl)}
 function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!modalIsOpen()}
-function onKeydown(event){if(leaving){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
-leave()}
+function onKeydown(event){if(leaving){if(event.key==='Escape'||event.key===trigger.key)event.preventDefault()
 return}
 if(!isTriggerPress(event)){if(event.key!==trigger.key)pressTimes=[]
 return}
