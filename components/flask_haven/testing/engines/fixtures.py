@@ -76,7 +76,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" or (report.when == "setup" and not report.passed):
         counts[_outcome(report)] += 1
         if report.skipped and report.when == "setup" and isinstance(report.longrepr, tuple):
-            _unavailable.setdefault(engine, str(report.longrepr[2]))
+            _unavailable.setdefault(engine, str(report.longrepr[2]).removeprefix("Skipped: "))
     elif report.when == "teardown" and report.failed:
         counts["error"] += 1
 
