@@ -51,16 +51,14 @@ function progress(count){presses=count
 marks.forEach(function(mark,index){mark.classList.toggle(MARK_ON,index<count)})
 status.textContent=count?config.progressText.replace('{n}',count):''}
 function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
-var first=!left
-if(first){left=true
-status.textContent=config.statusText}
+if(left)return
+left=true
+status.textContent=config.statusText
 window.location.replace(config.exitUrl)
-if(!first)return
 if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
 if(config.countUrl&&navigator.sendBeacon){setTimeout(function(){navigator.sendBeacon(config.countUrl)})}}
 function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!(config.ignoreInFields&&isTextField(event.target))&&!modalIsOpen()}
-function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
-leave()}
+function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key)event.preventDefault()
 return}
 if(!isTriggerPress(event)){if(event.key!==trigger.key&&presses)progress(0)
 return}
