@@ -181,6 +181,14 @@ def haven_app(engine_site: EngineSite, haven_live_server: LiveServer) -> Flask:
 
 
 @pytest.fixture(scope="session")
+def haven_base_url(haven_live_server: LiveServer) -> str:
+    """This directory's server. The plugin's own ``haven_base_url`` is session-wide:
+    once a browser test elsewhere in this process has asked for it, it holds that
+    test's server (whose quick exit goes to another address), not this one."""
+    return haven_live_server.url
+
+
+@pytest.fixture(scope="session")
 def haven_engine_reset_url(haven_live_server: LiveServer) -> str:
     """The cheapest page on the site, for deleting its cookies between tests."""
     return haven_live_server.url + BLANK_PATH
