@@ -150,13 +150,16 @@ class FeedbackForm:
 
     def submit(self, feedback: str) -> None:
         """Type ``feedback`` (replacing what is there), send it, wait for the answer page."""
-        self.engine.run("window.__havenBeforeSubmit = true")
+        # On the root element, not on window: with journey protection the answer
+        # may be written into this same window (document.open keeps its globals),
+        # but either way it brings a new root element, without the marker.
+        self.engine.run("document.documentElement.havenBeforeSubmit = true")
         self.engine.fill("textbox", self.label, feedback)
         self.engine.click("button", self.button)
-        # The answer is a new document: the marker is gone once it has loaded.
         self.engine.wait_until(
             lambda: self.engine.run(
-                "return !window.__havenBeforeSubmit && document.readyState === 'complete'"
+                "return !document.documentElement.havenBeforeSubmit && "
+                "document.readyState === 'complete'"
             ),
             message="the form was not sent",
         )
