@@ -133,3 +133,13 @@ def test_requests_sharing_an_app_context_each_get_their_own_chrome(tmp_path: Pat
         page = client.get("/components/?x=2").data
     assert b'name="return_to" value="/components/?x=2"' in page
     assert b"/feedback?return_to=/components/" in page
+
+
+def test_a_host_header_never_reaches_a_page_asked_for_by_another_name(tmp_path: Path) -> None:
+    """The quick exit's count ping is an absolute URL: each host gets its own fragment."""
+    app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_QUICK_EXIT_COUNTS": True})
+    poisoned = app.test_client().get("/", base_url="http://evil.example").data
+    assert b'ping="http://evil.example/' in poisoned
+    page = app.test_client().get("/").data
+    assert b'ping="http://localhost/' in page
+    assert b"evil.example" not in page

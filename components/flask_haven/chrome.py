@@ -3,9 +3,10 @@
 Each of these components renders the same HTML on page after page: the same
 texts in the same language, the same settings, the same few states. So the
 finished fragment is kept per app and reused, keyed by everything it depends
-on: the component and its params, the page's and the text's locale, the app's
-URL prefix (``SCRIPT_NAME``), the settings object, and the component's own
-state (the banner's question, confirmation or error). What differs on every
+on: the component and its params, the page's and the text's locale, the
+scheme, host and URL prefix (``SCRIPT_NAME``), the settings and consent
+manager, and the component's own state (the banner's question, confirmation
+or error). What differs on every
 request (the banner's return path, the phase banner's link back) is rendered
 as a placeholder and filled in per request, escaped as the template would.
 
@@ -192,9 +193,9 @@ class _Here:
     cache: FragmentCache | None
     # The page's locale (the object Flask-Babel hands out for this request).
     locale: object
-    # The page's locale, the app's prefix and (when routes match on it) the
-    # host: what every text and link in a fragment may depend on. One string,
-    # so it is hashed once per request.
+    # The page's locale, the scheme and host, and the app's prefix: what every
+    # text and link in a fragment may depend on. One string, so it is hashed
+    # once per request.
     key: str
     # Flask-Babel's per-request namespace (where get_locale() keeps the locale).
     babel: object = None
@@ -235,8 +236,10 @@ def _here() -> _Here:
         if cache is None or not _is_current(cache, haven):
             cache = haven.fragments = FragmentCache(settings=haven.settings, consent=haven.consent)
     locale = request_state().locale
-    host = current.host if app.url_map.host_matching or app.subdomain_matching else ""
-    key = f"{locale}|{current.script_root}|{host}"
+    # The scheme and host too: a fragment may hold an absolute URL of this site
+    # (the quick exit's count ping), and a Host header must never reach a page
+    # sent to someone who asked by another name.
+    key = f"{locale}|{current.host_url}|{current.script_root}"
     here = _Here(haven, current, cache, locale, key, getattr(g, "_flask_babel", None))
     setattr(current, _REQUEST_KEY, here)
     return here
