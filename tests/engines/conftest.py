@@ -45,6 +45,18 @@ BLANK_PATH = "/_engines/blank"
 EXIT_PAGE = b"<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 # Set by the demo's analytics script, which may run only after consent.
 GATED = "demo_analytics"
+
+
+def script_set(cookies: dict[str, str], name: str) -> bool:
+    """Whether a script set cookie ``name`` (the demo's scripts set ``1``).
+
+    A cookie the server deleted was once seen listed by Firefox with an empty
+    value (1 of about 20 runs, not explained): it holds nothing, so only a
+    value counts.
+    """
+    return bool(cookies.get(name))
+
+
 BLANK_PAGE = b"<!DOCTYPE html><html lang='en'><title>Blank</title></html>"
 
 
