@@ -49,6 +49,9 @@ DEMO_SETTINGS: dict[str, Any] = {
     "HAVEN_CONSENT_LOG": True,
     # The demo is served over HTTPS in production: mark its session cookie Secure there.
     "HAVEN_SECURE_SESSION_COOKIE": True,
+    # First visits are the same page for everyone: a CDN or nginx may keep them
+    # for five minutes (docs/caching.md). Browsers still get no-store.
+    "HAVEN_SHARED_CACHE_MAX_AGE": 300,
     # Error pages wear the site's own header and footer.
     "HAVEN_ERROR_LAYOUT": "base.html",
     # Moving between the demo's pages replaces the history entry, so after the

@@ -356,13 +356,6 @@ def app_config() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def token(client: FlaskClient) -> str:
-    page = parse(client.get("/").data)
-    field = page.select_one('input[name="csrf_token"]')
-    assert field is not None
-    return str(field["value"])
-
-
 def consent_cookie(client: FlaskClient) -> str | None:
     cookie = client.get_cookie(COOKIE_NAME)
     return cookie.value if cookie else None
@@ -395,7 +388,7 @@ def test_banner_comes_after_skip_link_and_quick_exit(client: FlaskClient) -> Non
 def test_accept_without_javascript(client: FlaskClient, app: Flask) -> None:
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": token(client), "cookies": "accept", "return_to": "/news?x=1"},
+        data={"cookies": "accept", "return_to": "/news?x=1"},
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/news?x=1"
@@ -420,11 +413,10 @@ def test_accept_without_javascript(client: FlaskClient, app: Flask) -> None:
 
 
 def test_reject_with_json_expires_refused_cookies(client: FlaskClient) -> None:
-    csrf = token(client)
     client.set_cookie("demo_analytics", "1")
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "reject"},
+        data={"cookies": "reject"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200
@@ -461,19 +453,36 @@ def test_unusable_consent_cookie_is_expired(client: FlaskClient) -> None:
     assert any(h.startswith(f"{COOKIE_NAME}=;") for h in response.headers.getlist("Set-Cookie"))
 
 
-def test_post_without_csrf_changes_nothing(client: FlaskClient) -> None:
-    response = client.post("/_haven/consent", data={"cookies": "accept", "return_to": "/"})
+def test_unknown_action_shows_the_error_and_records_nothing(client: FlaskClient) -> None:
+    response = client.post("/_haven/consent", data={"cookies": "maybe", "return_to": "/"})
     assert response.status_code == 303
     assert consent_cookie(client) is None
     region = banner(client.get("/").data)
     assert "Sorry, there was a technical problem. Please try again." in region.get_text()
     json_response = client.post(
-        "/_haven/consent", data={"cookies": "accept"}, headers={"Accept": "application/json"}
+        "/_haven/consent", data={"cookies": "maybe"}, headers={"Accept": "application/json"}
     )
     assert json_response.status_code == 400 and json_response.json == {"ok": False}
     assert consent_cookie(client) is None
 
 
+# Where a post says it comes from: our own pages, or anywhere else. The test
+# client sends Sec-Fetch-Site: same-origin unless told otherwise; an empty value
+# stands for an older browser that sends no Fetch Metadata at all.
+OURS: list[dict[str, str]] = [
+    {},
+    {"Sec-Fetch-Site": "none"},
+    {"Sec-Fetch-Site": "", "Origin": "http://localhost"},
+    {"Sec-Fetch-Site": "", "Referer": "http://localhost/cookies"},
+]
+SOURCES = [
+    *OURS,
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost"},
+    {"Sec-Fetch-Site": "", "Origin": "https://evil.example"},
+    {"Sec-Fetch-Site": "", "Origin": "null"},
+    {"Sec-Fetch-Site": "", "Referer": "https://evil.example/localhost"},
+]
 FORM_VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["accept", "reject", "hide", "yes", "no", "", "ACCEPT"]),
@@ -491,7 +500,7 @@ RETURN_PATHS = st.one_of(
 @given(
     cookies=FORM_VALUES,
     return_to=RETURN_PATHS,
-    with_token=st.booleans(),
+    source=st.sampled_from(SOURCES),
     as_json=st.booleans(),
     extra=st.dictionaries(st.sampled_from(["analytics", "preferences", "x"]), FORM_VALUES),
 )
@@ -499,17 +508,15 @@ def test_hostile_banner_posts(
     tmp_path_factory: Any,
     cookies: str,
     return_to: str,
-    with_token: bool,
+    source: dict[str, str],
     as_json: bool,
     extra: dict[str, str],
 ) -> None:
     app = _shared_app(tmp_path_factory)
     client = app.test_client()
     data = {"cookies": cookies, "return_to": return_to, **extra}
-    if with_token:
-        data["csrf_token"] = token(client)
     headers = {"Accept": "application/json"} if as_json else {}
-    response = client.post("/_haven/consent", data=data, headers=headers)
+    response = client.post("/_haven/consent", data=data, headers={**headers, **source})
     assert response.status_code < 500
     if response.status_code in (301, 302, 303, 307, 308):
         location = urlsplit(response.headers["Location"])
@@ -518,7 +525,7 @@ def test_hostile_banner_posts(
         assert not response.headers["Location"].startswith(("//", "/\\"))
     value = consent_cookie(client)
     if value is not None:
-        assert with_token and cookies in ("accept", "reject")
+        assert source in OURS and cookies in ("accept", "reject")
         with app.test_request_context("/", headers={"Cookie": f"{COOKIE_NAME}={value}"}):
             assert consent.allows("analytics") is (cookies == "accept")
 
@@ -550,20 +557,18 @@ def test_hostile_consent_cookies_never_fail_or_grant(
         st.sampled_from(["analytics", "preferences", "csrf_token", "cookies", "other"]),
         FORM_VALUES,
     ),
-    with_token=st.booleans(),
+    source=st.sampled_from(SOURCES),
 )
 def test_hostile_settings_posts(
-    tmp_path_factory: Any, form: dict[str, str], with_token: bool
+    tmp_path_factory: Any, form: dict[str, str], source: dict[str, str]
 ) -> None:
     app = _shared_app(tmp_path_factory)
     client = app.test_client()
-    if with_token:
-        form = {**form, "csrf_token": token(client)}
-    response = client.post("/cookies", data=form)
-    assert response.status_code in (303, 400)
+    response = client.post("/cookies", data=form, headers=source)
+    assert response.status_code in ((303, 400) if source in OURS else (403,))
     valid = form.get("analytics") in ("yes", "no") and form.get("preferences") in ("yes", "no")
     if consent_cookie(client) is not None:
-        assert with_token and valid
+        assert source in OURS and valid
     if response.status_code == 303:
         assert response.headers["Location"] == "/cookies"
 
@@ -607,9 +612,7 @@ def test_cookies_page_lists_every_cookie_and_preselects_no(client: FlaskClient) 
 
 
 def test_settings_save_without_javascript(client: FlaskClient) -> None:
-    response = client.post(
-        "/cookies", data={"csrf_token": token(client), "analytics": "yes", "preferences": "no"}
-    )
+    response = client.post("/cookies", data={"analytics": "yes", "preferences": "no"})
     assert response.status_code == 303 and response.headers["Location"] == "/cookies"
     page = parse(client.get("/cookies").data)
     success = page.select_one('[role="status"]')
@@ -621,7 +624,7 @@ def test_settings_save_without_javascript(client: FlaskClient) -> None:
 
 
 def test_settings_missing_choice_is_a_400_with_errors(client: FlaskClient) -> None:
-    response = client.post("/cookies", data={"csrf_token": token(client), "analytics": "yes"})
+    response = client.post("/cookies", data={"analytics": "yes"})
     assert response.status_code == 400
     page = parse(response.data)
     assert page.select_one("title").get_text().startswith("Error:")
@@ -659,7 +662,7 @@ def test_gated_scripts_are_inert_until_allowed(client: FlaskClient) -> None:
         ("text/plain", "preferences", "/static/demo-preferences.js"),
     ]
     assert not any(s.has_attr("src") for s in scripts), "an inert script must not name a src"
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "accept"})
+    client.post("/_haven/consent", data={"cookies": "accept"})
     scripts = parse(client.get("/").data).select("script[data-haven-consent]")
     assert all(not s.has_attr("type") and s.has_attr("defer") for s in scripts)
     assert scripts[0]["src"] == "/static/demo-analytics.js"
@@ -676,7 +679,7 @@ def test_script_macro_escapes(app: Flask) -> None:
 
 
 def test_log_records_choice_without_identifying_data(client: FlaskClient, app: Flask) -> None:
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "accept"})
+    client.post("/_haven/consent", data={"cookies": "accept"})
     value = consent_cookie(client)
     assert value is not None
     record_id = value.split(".")[4]
@@ -699,25 +702,21 @@ def test_log_records_choice_without_identifying_data(client: FlaskClient, app: F
 
 
 def test_log_failure_records_nothing(client: FlaskClient, monkeypatch: Any) -> None:
-    csrf = token(client)
-
     def broken(*args: Any) -> None:
         raise log.ConsentLogError("database is down")
 
     monkeypatch.setattr(log, "record", broken)
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "accept"},
+        data={"cookies": "accept"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 503 and response.json == {"ok": False}
     assert consent_cookie(client) is None
-    response = client.post("/_haven/consent", data={"csrf_token": csrf, "cookies": "accept"})
+    response = client.post("/_haven/consent", data={"cookies": "accept"})
     assert response.status_code == 303 and consent_cookie(client) is None
     assert "technical problem" in banner(client.get("/").data).get_text()
-    page = client.post(
-        "/cookies", data={"csrf_token": csrf, "analytics": "no", "preferences": "no"}
-    )
+    page = client.post("/cookies", data={"analytics": "no", "preferences": "no"})
     assert page.status_code == 503 and consent_cookie(client) is None
     assert "technical problem" in parse(page.data).select_one('[role="alert"]').get_text()
 
@@ -725,7 +724,7 @@ def test_log_failure_records_nothing(client: FlaskClient, monkeypatch: Any) -> N
 def test_log_is_off_by_default(tmp_path: Any) -> None:
     app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_CONSENT_LOG": False, "TESTING": True})
     client = app.test_client()
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "reject"})
+    client.post("/_haven/consent", data={"cookies": "reject"})
     value = consent_cookie(client)
     assert value is not None and value.split(".")[4] == "-"
 
@@ -735,7 +734,7 @@ def test_policy_version_bump_voids_choices_in_revision_mode(tmp_path: Any) -> No
     client = app.test_client()
     client.post(
         "/_haven/consent",
-        data={"csrf_token": token(client), "cookies": "accept"},
+        data={"cookies": "accept"},
         headers={"Accept": "application/json"},
     )
     value = consent_cookie(client)
@@ -756,11 +755,9 @@ def test_policy_version_bump_voids_choices_in_revision_mode(tmp_path: Any) -> No
 
 
 def test_consent_cookie_is_secure_on_https(client: FlaskClient) -> None:
-    page = parse(client.get("/", base_url="https://localhost").data)
-    csrf = page.select_one('input[name="csrf_token"]')["value"]
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "reject"},
+        data={"cookies": "reject"},
         base_url="https://localhost",
         headers={"Referer": "https://localhost/"},
     )

@@ -126,6 +126,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(then use `haven.no_store` on single views to protect only sensitive pages).",
     ),
     Setting(
+        "HAVEN_SHARED_CACHE_MAX_AGE",
+        None,
+        "Seconds a shared cache (a CDN, nginx) may keep a first-visit page: a `GET` with no "
+        "cookie whose page sets none. Sent as `CDN-Cache-Control: max-age=N`; browsers still get "
+        "`no-store`. `None` marks nothing. See docs/caching.md.",
+    ),
+    Setting(
         "HAVEN_HSTS_MAX_AGE",
         31_536_000,
         "Seconds of `Strict-Transport-Security` sent on HTTPS responses (one year; at least "

@@ -17,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
-from . import coexist, page
+from . import caching, chrome, coexist, page
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
@@ -89,9 +89,10 @@ class Haven:
             app.config.setdefault(key, default)
         if maintenance_from_environment():
             app.config["HAVEN_MAINTENANCE"] = True
-        # Our forms' CSRF tokens live in Flask's session cookie, which every
-        # visitor of a page with the banner gets: give it safe flags unless the
-        # site chose its own (Flask's defaults are no SameSite and no Secure).
+        # The feedback form's CSRF token and the no-JavaScript banner's one-time
+        # message live in Flask's session cookie (never set by merely reading
+        # a page with the banner): give it safe flags unless the site chose its
+        # own (Flask's defaults are no SameSite and no Secure).
         if app.config.get("SESSION_COOKIE_SAMESITE") is None:
             app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
@@ -153,6 +154,7 @@ class Haven:
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
         page.init_app(app)
+        chrome.init_app(app)
         # Translations come before anything that renders text.
         init_i18n(app, state.translator)
 
@@ -177,6 +179,8 @@ class Haven:
         # Journey protection: a redirect the journey script asked for comes back
         # as Haven-Location, for location.replace (flask_haven/quick_exit.py).
         app.after_request(answer_journey_request)
+        # Cache-Control (HAVEN_NO_STORE), CDN-Cache-Control and Vary, after every other hook.
+        caching.init_app(app)
 
         from .cli import haven_cli
 

@@ -59,11 +59,13 @@ def html_attributes(
         ("dir", (dir or "").strip() or page_direction()),
         ("class", _join_classes("haven-template", classes)),
     ]
-    if consent.enabled:
+    manager = current_state().consent
+    if manager.policy is not None:
         pairs.append(("data-haven-consent", " ".join(consent.allowed_categories())))
         # The Google Consent Mode map, when the site set one: the bundle tells
         # Google's tags what the person chose (no inline script needed).
-        pairs.append(("data-haven-consent-mode", consent.consent_mode()))
+        if manager.settings.google_consent_mode:
+            pairs.append(("data-haven-consent-mode", consent.consent_mode()))
     return _attributes(pairs)
 
 
@@ -74,7 +76,8 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
     ``favicon=False`` when the site has an icon of its own; ``scripts=False``
     renders the no-JavaScript experience.
     """
-    extension = current_state().extension
+    state = current_state()
+    extension = state.extension
     tags: list[str] = []
     if favicon:
         # An empty icon: browsers keep no recognisable site icon in history or
@@ -86,7 +89,8 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
     js = extension.asset_url("js") if scripts else None
     if js:
         tags.append(f'<script src="{escape(js)}" defer></script>')
-        if consent.enabled and consent.consent_mode():
+        manager = state.consent
+        if manager.policy is not None and manager.settings.google_consent_mode:
             # The Google Consent Mode bridge, only for sites that map to it;
             # deferred after the bundle, whose haven.consent it uses.
             bridge = url_for("haven.static", filename="consent-mode.js")

@@ -123,6 +123,8 @@ class HavenSettings:
     discreet_title: LocalText | None
     url_prefix: str
     no_store: bool
+    # Seconds a shared cache may keep a first-visit page; None marks none shareable.
+    shared_cache_max_age: int | None
     # Seconds of Strict-Transport-Security on HTTPS responses; None sends none.
     hsts_max_age: int | None
     security_headers: bool
@@ -163,6 +165,7 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         discreet_title=_discreet_title(values["HAVEN_DISCREET_TITLE"]),
         url_prefix=prefix,
         no_store=bool(values["HAVEN_NO_STORE"]),
+        shared_cache_max_age=_shared_cache_max_age(values["HAVEN_SHARED_CACHE_MAX_AGE"]),
         hsts_max_age=_hsts(values["HAVEN_HSTS_MAX_AGE"]),
         security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
         csp=values["HAVEN_CSP"],
@@ -469,6 +472,18 @@ def _hsts(value: object) -> int | None:
     if not _whole(value, minimum=0):
         raise HavenConfigError(
             f"HAVEN_HSTS_MAX_AGE must be a whole number of seconds or None; got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
+
+
+def _shared_cache_max_age(value: object) -> int | None:
+    if value is None:
+        return None
+    if not _whole(value, minimum=1):
+        raise HavenConfigError(
+            f"HAVEN_SHARED_CACHE_MAX_AGE must be a whole number of seconds (1 or more) or None; "
+            f"got {value!r}."
         )
     assert isinstance(value, int)
     return value

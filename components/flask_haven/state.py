@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from .assets import AssetManifest
+    from .chrome import FragmentCache
     from .consent.manager import ConsentManager, RequestConsent
     from .extension import Haven
     from .feedback.ratelimit import RateLimitStore
@@ -69,6 +70,8 @@ class HavenState:
     # (quick exit and all) from starting.
     engine: Engine | None = None
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The chrome's finished fragments (flask_haven/chrome.py), made on first use.
+    fragments: FragmentCache | None = None
 
 
 @dataclass(eq=False)

@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -103,7 +104,8 @@ class ConsentManager:
         recorded = None
         flash = None
         withdrawn = False
-        if self.policy is not None:
+        # No cookie at all (every first visit): no choice to read, no session flash.
+        if self.policy is not None and request.environ.get("HTTP_COOKIE"):
             # A browser sends every ``haven_consent`` whose path (and domain)
             # matches, the deepest path first: a stale one left on
             # ``/some/path`` must not hide (or get deleted in place of) the
@@ -280,12 +282,14 @@ class ConsentManager:
         """
         if self.policy is None:
             return response
+        resolved = peek_request_state()
+        saved = resolved is not None and resolved.consent.saved is not None
+        if not saved and not request.environ.get("HTTP_COOKIE"):
+            return response  # most first visits: nothing to clear
         if response.mimetype not in ("text/html", "application/json") and not (
             300 <= response.status_code < 400
         ):
             return response
-        resolved = peek_request_state()
-        saved = resolved is not None and resolved.consent.saved is not None
         if not request.cookies and not saved:
             return response
         state = request_state().consent
@@ -339,9 +343,9 @@ class ConsentAPI:
     def settings_url_returning(self, path: str | None = None) -> str:
         """The cookies page's URL, telling it the page to link back to after saving.
 
-        ``path`` is an app-relative path (default: this page). The cookies page
-        cannot read where people came from (``Referrer-Policy: no-referrer``),
-        so the links to it carry ``return_to``; no link back from itself.
+        ``path`` is an app-relative path (default: this page). The links to the
+        cookies page carry ``return_to`` rather than relying on ``Referer`` (a
+        site may send no referrer at all); no link back from itself.
         """
         url = self.settings_url
         if not has_request_context() or self.on_settings_page():
@@ -359,11 +363,12 @@ class ConsentAPI:
         control for the same decision."""
         if not has_request_context():
             return False
-        target = urlsplit(self.settings_url)
-        if target.netloc and target.netloc != request.host:
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        netloc, path = _netloc_and_path(self.settings_url)
+        if netloc and netloc != current.host:
             return False
-        here = (request.script_root + request.path).rstrip("/") or "/"
-        return here == (target.path.rstrip("/") or "/")
+        here = (current.script_root + current.path).rstrip("/") or "/"
+        return bool(here == path)
 
     def allows(self, category: str) -> bool:
         """True if this request may use cookies of ``category``.
@@ -387,7 +392,8 @@ class ConsentAPI:
         policy = self.policy
         if policy is None or not has_request_context():
             return []
-        return [name for name in policy.optional_names if self.allows(name)]
+        state = request_state().consent
+        return [name for name in policy.optional_names if state.allows(name)]
 
     def recorded(self) -> Consent | None:
         """The person's newest readable choice (perhaps with pending purposes), or ``None``."""
@@ -509,6 +515,13 @@ class ConsentAPI:
             # and a script the bundle inserts later never blocks parsing.
             source = f'type="text/plain" data-src="{escape(src)}"'
         return Markup(f"<script {source}{category_attr}{extra}></script>")  # noqa: S704  (escaped)
+
+
+@lru_cache(maxsize=64)
+def _netloc_and_path(url: str) -> tuple[str, str]:
+    # Asked on every page that may show the banner; a site has one cookies page.
+    target = urlsplit(url)
+    return target.netloc, target.path.rstrip("/") or "/"
 
 
 consent = ConsentAPI()

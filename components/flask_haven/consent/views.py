@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     make_response,
@@ -21,10 +22,10 @@ from flask import (
     request,
     session,
 )
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import Forbidden, TooManyRequests
 from werkzeug.wrappers import Response
 
-from ..csrf import csrf_is_valid
+from ..csrf import came_from_this_site
 from ..errors import wants_json
 from ..i18n import gettext, localize
 from ..paths import app_url, safe_return_path
@@ -61,12 +62,19 @@ def _notice_language() -> str | None:
 
 
 def _bound_save() -> None:
-    """Bound a save before anything reads it: body size first, then posts per client.
+    """Check a save before anything reads it: its origin, its size, then posts per client.
 
-    Both run before the form is parsed or the CSRF token checked, so a huge
-    body or a flood of posts costs almost nothing, and the rate limit also
-    bounds the consent-log rows one client can write.
+    The forms carry no token (a token needs a session cookie, which a first
+    visit must not get): a post that the browser does not vouch for as coming
+    from this site is refused with 403 before anything is read, set or
+    recorded (:func:`~flask_haven.csrf.came_from_this_site`). Then a huge body
+    or a flood of posts costs almost nothing, and the rate limit also bounds
+    the consent-log rows one client can write.
     """
+    if not came_from_this_site():
+        if wants_json():
+            abort(_json(403))
+        raise Forbidden()
     consent = current_state().settings.consent
     bound_body(consent.max_request_bytes)
     rate = consent.rate_limit
@@ -98,7 +106,7 @@ def banner_endpoint() -> Response:
         session[FLASH_KEY] = "error"
         return redirect(back, 303)
 
-    if not csrf_is_valid() or action not in ("accept", "reject", "hide"):
+    if action not in ("accept", "reject", "hide"):
         return failed(400)
     if action == "hide":
         return _json(200) if wants_json() else redirect(back, 303)
@@ -186,7 +194,7 @@ def cookie_settings_view(template: str) -> Callable[[], Response]:
                 choices, errors = settings_form_errors(manager)
                 params["choices"] = {n: "yes" if v else "no" for n, v in choices.items()}
                 source = "cookies-page"
-            if not csrf_is_valid() or "" in errors:
+            if "" in errors:
                 params["failed"] = True
                 status = 400
             elif errors:

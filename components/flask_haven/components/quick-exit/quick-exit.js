@@ -89,23 +89,23 @@
 
     function leave () {
       document.documentElement.classList.add(ACTIVE_CLASS)
-      var first = !left
-      if (first) {
-        left = true
-        status.textContent = config.statusText
-      }
+      // Once only: the navigation is under way. Starting it again would not
+      // hurry it, and WebKit (Safari) drops a navigation to another site
+      // that is restarted before it has arrived, leaving the person on a
+      // blank page (tests/engines/test_quick_exit_back.py).
+      if (left) return
+      left = true
+      status.textContent = config.statusText
       window.location.replace(config.exitUrl)
-      if (!first) return
       // Fire and forget: the request outlives this page.
       if (config.clearUrl && window.fetch) {
         window.fetch(config.clearUrl, { method: 'POST', keepalive: true, credentials: 'same-origin' })
           .catch(function () {})
       }
-      // The count waits for the next task, out of the key's way; the old page
-      // lives on until the exit page answers, long enough to send it.
-      if (config.countUrl && navigator.sendBeacon) {
-        setTimeout(function () { navigator.sendBeacon(config.countUrl) })
-      }
+      // Queued in this same task, after the navigation has started: sendBeacon
+      // only hands the request to the browser, so it costs the exit nothing.
+      // (A timer would lose the count whenever the exit page answers first.)
+      if (config.countUrl && navigator.sendBeacon) navigator.sendBeacon(config.countUrl)
     }
 
     function isTriggerPress (event) {
@@ -120,12 +120,10 @@
 
     function onKeydown (event) {
       if (left) {
-        // Escape also means "stop loading" to browsers; a panicked person may
-        // press it again and again, so every press restarts the exit.
-        if (event.key === 'Escape' || event.key === trigger.key) {
-          event.preventDefault()
-          leave()
-        }
+        // Escape also means "stop loading" to browsers, and a panicked person
+        // may press it again and again: each press is taken from the browser,
+        // so it cannot stop the exit already under way.
+        if (event.key === 'Escape' || event.key === trigger.key) event.preventDefault()
         return
       }
       if (!isTriggerPress(event)) {

@@ -160,7 +160,15 @@ class EngineError(AssertionError):
 
 
 class EngineUnavailable(RuntimeError):
-    """The engine cannot be had here (not installed, or its session did not start)."""
+    """The engine cannot be had here (not installed, or its session did not start).
+
+    ``transient`` is true when trying again may work (a start that timed out),
+    false when it cannot (nothing installed).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Engine(ABC):
@@ -312,7 +320,7 @@ class Engine(ABC):
             lambda: self.find(role, name, exact=exact, within=within),
             timeout=timeout,
             message=lambda: (
-                f"{self.name}: no {role} named {name!r}{where} on {self.url}; "
+                f"{self.name}: no {role} named {name!r}{where} on {self.describe_url()}; "
                 f"the {role}s there are {self.names(role)!r}"
             ),
         )
@@ -424,12 +432,26 @@ class Engine(ABC):
             time.sleep(interval)
 
     def wait_for_url(self, prefix: str, *, timeout: float = 5) -> None:
-        """Wait until the address starts with ``prefix``."""
+        """Wait until the current document's address starts with ``prefix`` and
+        that document has loaded.
+
+        Only then do its history and cookies describe the new page: a check
+        made earlier may still see the page being left.
+        """
         self.wait_until(
-            lambda: self.url.startswith(prefix),
+            lambda: (
+                self.url.startswith(prefix) and self.run("return document.readyState") == "complete"
+            ),
             timeout=timeout,
-            message=lambda: f"the address is {self.url!r}, not {prefix!r}…",
+            message=lambda: f"the address is {self.describe_url()!r}, not {prefix!r}…",
         )
+
+    def describe_url(self) -> str:
+        """:attr:`url` for a message: never raises, even mid-navigation."""
+        try:
+            return self.url
+        except Exception as error:  # any driver error: this is only for a message
+            return f"(unknown: {type(error).__name__})"
 
     def set_javascript(self, enabled: bool) -> None:
         """Turn the page's JavaScript on or off (from the next page loaded).
@@ -452,16 +474,17 @@ class Engine(ABC):
             self.set_javascript(True)
 
     def reset(self, site_url: str | None = None) -> None:
-        """Forget the last test: delete the site's cookies and show ``about:blank``.
+        """Forget the last test: load ``site_url`` and delete the site's cookies.
 
-        WebDriver deletes only the current document's cookies, so the site
-        (``site_url``, by default :attr:`base_url`) is loaded first.
+        Loading a page first also stops whatever the last test left loading
+        (a quick exit on its way out). WebDriver deletes only the current
+        document's cookies, so the page is one of the site's (``site_url``, by
+        default :attr:`base_url`); without one, the tab goes to ``about:blank``.
         """
         site_url = site_url or self.base_url
+        self._navigate(self.absolute(site_url) if site_url else "about:blank")
         if site_url:
-            self._navigate(self.absolute(site_url))
             self.delete_cookies()
-        self._navigate("about:blank")
 
 
 class WebDriverEngine(Engine):

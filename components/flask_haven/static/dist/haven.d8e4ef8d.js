@@ -51,16 +51,14 @@ function progress(count){presses=count
 marks.forEach(function(mark,index){mark.classList.toggle(MARK_ON,index<count)})
 status.textContent=count?config.progressText.replace('{n}',count):''}
 function leave(){document.documentElement.classList.add(ACTIVE_CLASS)
-var first=!left
-if(first){left=true
-status.textContent=config.statusText}
+if(left)return
+left=true
+status.textContent=config.statusText
 window.location.replace(config.exitUrl)
-if(!first)return
 if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
-if(config.countUrl&&navigator.sendBeacon){setTimeout(function(){navigator.sendBeacon(config.countUrl)})}}
+if(config.countUrl&&navigator.sendBeacon)navigator.sendBeacon(config.countUrl)}
 function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!(config.ignoreInFields&&isTextField(event.target))&&!modalIsOpen()}
-function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key){event.preventDefault()
-leave()}
+function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key)event.preventDefault()
 return}
 if(!isTriggerPress(event)){if(event.key!==trigger.key&&presses)progress(0)
 return}
@@ -182,7 +180,7 @@ if(button&&button.name)body.append(button.name,button.value)
 var controller=new AbortController()
 var timer=setTimeout(function(){controller.abort()},TIMEOUT_MS)
 function done(){clearTimeout(timer)}
-return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json'},signal:controller.signal}).then(function(response){done()
+return fetch(form.action,{method:'POST',body:body,credentials:'same-origin',headers:{Accept:'application/json','X-Requested-With':'fetch'},signal:controller.signal}).then(function(response){done()
 if(!response.ok)throw response
 return response.json()},function(error){done()
 throw error})}
