@@ -43,8 +43,10 @@ run: $(APP_STAMP)
 	@echo "run: serving the demo at http://127.0.0.1:5000 (Ctrl+C stops it)"
 	$(BIN)/flask --app demo_app run --host 127.0.0.1 --port 5000
 
+# Chromium, Firefox and WebKit (the cross-engine tests run in all three):
+# installs what is missing, then prints one line per browser.
 browser: $(DEV_STAMP)
-	$(BIN)/python -m flask_haven.testing.browser --ensure
+	$(BIN)/python -m flask_haven.testing.browser --ensure --engines
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -59,13 +61,12 @@ unit: $(DEV_STAMP)
 e2e: $(DEV_STAMP) browser
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
+# Everything, the cross-engine tests included; their counts per engine close the output.
 test: lint typecheck browser
-	$(BIN)/pytest -m "not engines" $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The cross-engine suite (Chromium, Firefox, WebKit; tests/engines, docs/engines.md).
-# Not yet part of `make test`: WebKitGTK sessions still hang now and then here.
-test-engines: $(DEV_STAMP)
-	$(BIN)/python -m flask_haven.testing.browser --ensure --engines
+# Only the cross-engine tests (Chromium, Firefox, WebKit; tests/engines, docs/engines.md).
+test-engines: browser
 	$(BIN)/pytest -m engines $(PYTEST_ARGS)
 
 # The same suite on the newest release of every dependency, in a venv of its own

@@ -1,33 +1,38 @@
-"""Server render cost: `/` with all the chrome against the same article bare.
+"""Server render cost: `/` with all the chrome against the same page without it.
 
-Two measures:
+Three measures, each comparing pairs measured side by side, interleaved:
 
 - :func:`run_server`: the demo app under gunicorn (sync workers, one per
   core) on 127.0.0.1, loaded by a threaded Python client with a fixed number
-  of requests per round, rounds of the two pages interleaved so they share
-  any noise on the machine. Reports requests/s and, because on a small machine
-  the Python client itself can be the bottleneck, the server's own CPU time
-  per request (read from ``/proc``), which the client cannot distort.
-- :func:`run_macros`: the time to render each YAML example of each component
-  through its macro, with :mod:`timeit`, templates compiled once.
+  of requests per round; rounds of the pages interleaved (their order
+  alternating), so they share any noise on the machine. Reports requests/s
+  (the median round, and the median of the per-round ratios) and, because on
+  a small shared machine the Python client and other work distort wall time,
+  the server's own CPU time per request (read from ``/proc``).
+- :func:`run_in_process`: the same pages straight through the WSGI app in
+  this process, by CPU time (:func:`benchmarks.parts.page_cpu`).
+- :func:`run_macros`: the CPU time to render each YAML example through its
+  macro, kept and anew (:func:`benchmarks.parts.macro_times`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import statistics
 import tempfile
-import timeit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import servers
+from . import parts, servers
+from .parts import components_off
+
+__all__ = ["components_off", "run_in_process", "run_macros", "run_server"]
 
 
 @dataclass(frozen=True)
 class ServerResult:
-    """One page under the real server."""
+    """One page under the real server, over every round."""
 
     name: str
     path: str
@@ -37,31 +42,33 @@ class ServerResult:
     statuses: dict[int, int]
 
 
-# Every switch that takes a component off the page. Only keys this checkout
-# knows are used, so the benchmark runs before and after components land.
-COMPONENT_SWITCHES = {
-    "HAVEN_QUICK_EXIT_ENABLED": False,
-    "HAVEN_CONSENT_POLICY": None,
-    "HAVEN_PHASE": None,
-}
+@dataclass(frozen=True)
+class ServerComparison:
+    """The pages under gunicorn, and the with ÷ without ratios."""
 
-
-def components_off() -> dict[str, object]:
-    """Config that renders the same pages with none of the components."""
-    from flask_haven.config import DEFAULTS
-
-    return {key: value for key, value in COMPONENT_SWITCHES.items() if key in DEFAULTS}
+    results: list[ServerResult]
+    # Median over rounds of (requests/s with) ÷ (requests/s without), and its range.
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    # Requests per server CPU-second, with ÷ without, over all rounds.
+    cpu_ratio: float | None
+    rounds: int
 
 
 def run_server(
-    requests_per_round: int = 400, rounds: int = 3, concurrency: int = 8
-) -> list[ServerResult]:
+    requests_per_round: int = 400,
+    rounds: int = 3,
+    concurrency: int = 8,
+    root: Path = servers.ROOT,
+) -> ServerComparison:
     """Requests/s of ``/`` with and without the components, and of the bare article.
 
     Two gunicorn servers run side by side (only one is loaded at a time): the
     demo as shipped, and the demo with every component switched off in its
     config, so both serve the same template, layout and article. The bare
-    page (the article alone, no layout) is the floor.
+    page (the article alone, no layout) is the floor. ``root`` is the
+    checkout served (an older commit, for a before-and-after comparison).
     """
     workers = max(2, os.cpu_count() or 2)
     pages = [
@@ -69,73 +76,81 @@ def run_server(
         ("`/` with the components switched off", "off", "/"),
         ("the article alone, no layout (floor)", "off", "/_bench/bare"),
     ]
-    best: dict[str, servers.LoadResult] = {}
+    seen: dict[str, list[servers.LoadResult]] = {name: [] for name, _, _ in pages}
     with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
         on = {"INSTANCE_PATH": str(Path(tmp) / "on")}
         off = {"INSTANCE_PATH": str(Path(tmp) / "off"), **components_off()}
         with (
-            servers.gunicorn(on, workers=workers) as server_on,
-            servers.gunicorn(off, workers=workers) as server_off,
+            servers.gunicorn(on, workers=workers, root=root) as server_on,
+            servers.gunicorn(off, workers=workers, root=root) as server_off,
         ):
             chosen = {"on": server_on, "off": server_off}
-            for _ in range(rounds):
-                for name, which, path in pages:
-                    result = servers.burst(
-                        chosen[which],
-                        [servers.get(path)] * requests_per_round,
-                        concurrency=concurrency,
-                        time_limit=120,
+            for round_number in range(rounds):
+                # With first, then without first: neither always meets a warmer machine.
+                order = pages[:2] if round_number % 2 == 0 else pages[1::-1]
+                for name, which, path in [*order, pages[2]]:
+                    seen[name].append(
+                        servers.burst(
+                            chosen[which],
+                            [servers.get(path)] * requests_per_round,
+                            concurrency=concurrency,
+                            time_limit=120,
+                        )
                     )
-                    if name not in best or result.per_second > best[name].per_second:
-                        best[name] = result
-    return [
-        ServerResult(
-            name,
-            path,
-            len(best[name].replies),
-            best[name].per_second,
-            best[name].cpu_ms_per_request,
-            best[name].statuses(),
-        )
-        for name, _which, path in pages
-    ]
+    results = [_summary(name, path, seen[name]) for name, _, path in pages]
+    with_runs, without_runs = seen[pages[0][0]], seen[pages[1][0]]
+    ratios = [a.per_second / b.per_second for a, b in zip(with_runs, without_runs, strict=True)]
+    with_cpu, without_cpu = results[0].cpu_ms, results[1].cpu_ms
+    return ServerComparison(
+        results=results,
+        ratio=statistics.median(ratios),
+        ratio_low=min(ratios),
+        ratio_high=max(ratios),
+        cpu_ratio=without_cpu / with_cpu if with_cpu and without_cpu else None,
+        rounds=rounds,
+    )
 
 
-def _state(name: str | None, component: str) -> Any:
-    """The example's state (``demo_app.states``), where this checkout has states."""
-    try:
-        from demo_app.states import apply_state
-    except ImportError:
-        return contextlib.nullcontext({})
-    return apply_state(name, component, missing_ok=True)
+def _summary(name: str, path: str, runs: list[servers.LoadResult]) -> ServerResult:
+    statuses: dict[int, int] = {}
+    for run in runs:
+        for status, count in run.statuses().items():
+            statuses[status] = statuses.get(status, 0) + count
+    cpu = [run.cpu_seconds for run in runs]
+    replies = sum(len(run.replies) for run in runs)
+    cpu_ms = (
+        1000 * sum(c for c in cpu if c is not None) / replies
+        if replies and all(c is not None for c in cpu)
+        else None
+    )
+    return ServerResult(
+        name,
+        path,
+        len(runs[0].replies) if runs else 0,
+        statistics.median(run.per_second for run in runs),
+        cpu_ms,
+        statuses,
+    )
+
+
+def run_in_process(rounds: int = 12, requests: int = 300) -> dict[str, Any]:
+    """CPU µs per request of ``/`` with and without the components, in this process."""
+    return parts.page_cpu(rounds, requests)
 
 
 @dataclass(frozen=True)
 class MacroResult:
-    """Median time to render one YAML example through its macro."""
+    """CPU time to render one YAML example through its macro."""
 
     component: str
     example: str
-    microseconds: float
+    kept_us: float
+    anew_us: float
 
 
-def run_macros(repeat: int = 5, number: int = 200) -> list[MacroResult]:
-    """Every example of every component, rendered ``number`` times per repeat."""
-    from demo_app import create_app
-    from flask_haven.catalogue import load_components
-
-    results = []
-    with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
-        app = create_app({"INSTANCE_PATH": str(Path(tmp) / "instance")})
-        for component in load_components():
-            for example in component.examples:
-                # Each example in its own request, with its server-side state (if any).
-                with app.test_request_context("/"), _state(example.state, component.name) as ctx:
-                    template = app.jinja_env.from_string(component.macro_call(example))
-                    template.render(**ctx)  # warm: imports the macro template once
-                    times = timeit.repeat(
-                        lambda t=template, c=ctx: t.render(**c), repeat=repeat, number=number
-                    )
-                    per_call = sorted(times)[len(times) // 2] / number
-                    results.append(MacroResult(component.name, example.name, per_call * 1e6))
-    return results
+def run_macros(number: int = 300, repeat: int = 5) -> list[MacroResult]:
+    """Every example of every component, kept and anew (see :func:`parts.macro_times`)."""
+    return [
+        MacroResult(m["component"], m["example"], m["kept_us"], m["anew_us"])
+        for m in parts.macro_times(number, repeat)
+    ]

@@ -77,12 +77,14 @@ def gunicorn(
     start_timeout: float = 30.0,
     log_dir: Path | None = None,
     config_file: Path | None = None,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
     """Serve the demo app with ``workers`` gunicorn sync workers on a free port.
 
     ``config`` is passed (as JSON) to :func:`benchmarks.wsgi.app_from_env`, so
     each worker builds ``create_app(config)`` itself, exactly as a deployment
-    with an app factory does.
+    with an app factory does. ``root`` is the checkout served (another one, an
+    older commit, for a before-and-after comparison).
     """
     port = free_port()
     log = (log_dir or Path(config.get("INSTANCE_PATH", "/tmp"))) / f"gunicorn-{port}.log"
@@ -90,7 +92,9 @@ def gunicorn(
     env = {
         **os.environ,
         "HAVEN_BENCH_CONFIG": json.dumps(config, default=str),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(root / "components"), str(root), os.environ.get("PYTHONPATH")])
+        ),
     }
     # A config file (a deployment's own) chooses the worker class; without
     # one, sync workers, gunicorn's default and the worst case.
@@ -116,7 +120,7 @@ def gunicorn(
     ]
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:

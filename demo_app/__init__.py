@@ -37,6 +37,7 @@ from flask_haven.state import current_state
 
 from .gallery import LANGUAGES, gallery
 from .news import news
+from .policies import POLICY_FILE, statistics_policy
 from .seed import SEED_TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +49,20 @@ DEMO_SETTINGS: dict[str, Any] = {
     # A fictional force: no real police service is called this.
     "HAVEN_SERVICE_NAME": {"en": "Harrowdale Police", "cy": "Heddlu Harrowdale"},
     **SEED_TEXTS,
-    "HAVEN_CONSENT_POLICY": Path(__file__).resolve().parent / "cookie_policy.yaml",
+    "HAVEN_CONSENT_POLICY": POLICY_FILE,
     "HAVEN_CONSENT_LOG": True,
     # The demo is served over HTTPS in production: mark its session cookie Secure there.
     "HAVEN_SECURE_SESSION_COOKIE": True,
+    # First visits are the same page for everyone: a CDN or nginx may keep them
+    # for five minutes (docs/caching.md). Browsers still get no-store.
+    "HAVEN_SHARED_CACHE_MAX_AGE": 300,
     # Error pages wear the site's own header and footer.
     "HAVEN_ERROR_LAYOUT": "base.html",
+    # Moving between the demo's pages replaces the history entry, so after the
+    # quick exit Back goes to the page before the visit, not to another page of it.
+    "HAVEN_JOURNEY_PROTECTION": True,
+    # Exits counted per day, with no identifier and no cookie: `flask haven stats`.
+    "HAVEN_QUICK_EXIT_COUNTS": True,
 }
 
 
@@ -92,6 +101,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     The special key ``INSTANCE_PATH`` moves the instance folder (where the
     SQLite database and the secret key live), which tests use for isolation.
+    ``DEMO_STATISTICS_EXCEPTION: True`` makes the analytics category rely on
+    the UK statistics exception instead of consent (demo_app/policies.py).
     """
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None)
@@ -107,6 +118,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(DEMO_SETTINGS)
     app.config.update(DEMO_FEEDBACK_SETTINGS)
     app.config.update(config)
+    if app.config.get("DEMO_STATISTICS_EXCEPTION"):
+        app.config["HAVEN_CONSENT_POLICY"] = statistics_policy(app.config["HAVEN_CONSENT_POLICY"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -702,4 +703,24 @@ def stylesheet() -> Response:
             )
     response = make_response("\n".join(lines) + "\n")
     response.mimetype = "text/css"
+    return response
+
+
+# Pages that frame previews: a preview's quick exit leaves within its frame, so
+# these pages may frame the exit page too (otherwise their CSP's default-src
+# would block it, and the key would seem dead in a preview).
+_FRAMING_ENDPOINTS = frozenset(
+    {"gallery.component", "gallery.full_page", "gallery.themes", "gallery.error_pages"}
+)
+
+
+@gallery.after_request
+def _let_previews_leave(response: Response) -> Response:
+    if request.endpoint not in _FRAMING_ENDPOINTS or "Content-Security-Policy" in response.headers:
+        return response
+    exit_url = urlsplit(current_state().settings.quick_exit.url)
+    csp = current_state().settings.csp or DEFAULT_CSP
+    response.headers["Content-Security-Policy"] = (
+        f"{csp}; frame-src 'self' {exit_url.scheme}://{exit_url.netloc}"
+    )
     return response

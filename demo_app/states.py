@@ -29,6 +29,7 @@ module-level table keyed by name; registering a name again replaces it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -161,40 +162,67 @@ register_state(
 )
 
 
-@contextlib.contextmanager
-def _banner_after(choice: bool) -> Iterator[dict[str, Any]]:
-    """The request as it is on the page a no-JavaScript choice returns to: the
-    choice recorded (every optional category allowed, or none) and the banner's
-    one-time "saved" flash taken. The banner then shows its confirmation by
-    itself, worded for that choice, exactly as a person sees it."""
-    from flask_haven.consent.codec import Consent
-    from flask_haven.state import current_state, request_state
+# -- the cookie components under the UK statistics exception ----------------------
 
-    consent = request_state().consent
-    policy = current_state().settings.consent.policy
-    choices = {category.name: choice for category in (policy.optional if policy else ())}
-    saved = (consent.recorded, consent.banner_flash)
-    consent.recorded = Consent(choices, policy.version if policy else "", 0)
-    consent.banner_flash = "saved"
+
+@contextlib.contextmanager
+def _statistics_exception() -> Iterator[dict[str, Any]]:
+    """Render with the demo policy's analytics relying on the statistics exception.
+
+    The policy belongs to the app, so for this one render the app's consent
+    manager is swapped for one with the variant policy, and the request's
+    consent is worked out again under it (``g`` is put back afterwards). A
+    gallery-only device: never do this in a site.
+    """
+    from flask_haven.consent import ConsentManager
+    from flask_haven.state import current_state
+
+    from .policies import statistics_policy
+
+    state = current_state()
+    original = state.consent
+    if original.policy is None:
+        yield {}
+        return
+    variant = dataclasses.replace(original.settings, policy=statistics_policy(original.policy))
+    state.consent = ConsentManager(variant)
+    g.pop("haven_request", None)
     try:
         yield {}
     finally:
-        consent.recorded, consent.banner_flash = saved
+        state.consent = original
 
 
 register_state(
-    "accepted",
-    lambda: _banner_after(True),
-    component="cookie-banner",
-    description="Just after Accept: analytics and preference cookies allowed, the banner's "
-    "one-time confirmation due.",
+    "statistics-exception",
+    _statistics_exception,
+    description="The demo policy with analytics relying on the UK statistics exception "
+    "(on until the person objects) instead of consent.",
 )
+
+
+def _recorded_choice() -> dict[str, Any]:
+    """The person has a logged choice: the cookies page shows their receipt."""
+    from flask_haven.consent import Consent
+    from flask_haven.state import request_state
+
+    resolved = request_state()
+    # A fixed reference and time (10:30 UTC, 29 November 2026), so the preview
+    # and its fixtures never change.
+    recorded = Consent(
+        {"analytics": False, "preferences": False}, "1", 1795948200, "Xq3vT9kLm2Pw8RzA"
+    )
+    consent = dataclasses.replace(resolved.consent, recorded=recorded)
+    g.haven_request = dataclasses.replace(resolved, consent=consent)
+    return {}
+
+
 register_state(
-    "rejected",
-    lambda: _banner_after(False),
-    component="cookie-banner",
-    description="Just after Reject: every optional category refused, the banner's one-time "
-    "confirmation due.",
+    "recorded-choice",
+    _recorded_choice,
+    component="cookie-settings",
+    description="The person refused both optional categories, and the consent log "
+    "recorded it: the receipt shows their reference.",
 )
 
 

@@ -111,6 +111,7 @@
     var frame = preview.querySelector('iframe')
     if (!frame) return
     function start () {
+      // Null once a preview's quick exit has taken its frame to another site.
       var doc = frameDocument(frame)
       if (!doc || !doc.body) return
       fitFrame(preview, frame)

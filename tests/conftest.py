@@ -61,6 +61,33 @@ def redis_url() -> Iterator[str]:
     yield from _started(services.redis)
 
 
+class SameOriginClient(FlaskClient):
+    """Flask's test client, posting the way a current browser does from the site's own pages.
+
+    Every browser since 2023 sends ``Sec-Fetch-Site`` on every request; a post
+    from our own page says ``same-origin``, which is what the consent routes
+    require instead of a token (flask_haven/csrf.py). A test of another source
+    sends its own header (``headers={"Sec-Fetch-Site": "cross-site"}``), or
+    empties ``environ_base`` to be a client that sends none.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_post_from_our_pages() -> Iterator[None]:
+    """Every app's ``test_client()`` in the suite is a :class:`SameOriginClient`.
+
+    Session-scoped (hypothesis refuses function-scoped fixtures), and undone at the end.
+    """
+    before = Flask.test_client_class
+    Flask.test_client_class = SameOriginClient
+    yield
+    Flask.test_client_class = before
+
+
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Extra config for the ``app`` fixture; override in a module to change it."""

@@ -1,7 +1,6 @@
-"""Real services for the tests, started by the suite: PostgreSQL and Redis.
+"""Real services for the tests, started by the suite: PostgreSQL, Redis and nginx.
 
-Each starter (a cache server would follow the same steps with
-:func:`apt_install`, :func:`free_port`, the start-up wait and :func:`_stop`):
+Each starter:
 
 1. uses the server the developer named in an environment variable, if any
    (``HAVEN_TEST_POSTGRES_URL``, ``HAVEN_TEST_REDIS_URL``);
@@ -18,6 +17,7 @@ storage test is never skipped silently.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import glob
 import os
 import shutil
@@ -251,3 +251,72 @@ def redis() -> Iterator[str]:
     finally:
         _stop(process)
         shutil.rmtree(data, ignore_errors=True)
+
+
+# -- nginx ------------------------------------------------------------------------------
+
+_NGINX_MAIN = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+daemon off;
+{user}
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(site_conf: str) -> Iterator[str]:
+    """Debian's nginx on a free loopback port, serving ``site_conf``; yields its URL.
+
+    ``site_conf`` is what a site puts in ``/etc/nginx/conf.d/`` (the inside of
+    the ``http`` block); its ``listen 80;`` is moved to the free port and its
+    cache folder ``/var/cache/nginx/haven`` into a temporary folder, so the
+    file a test runs is the recipe a deployment copies. ``HAVEN_TEST_NGINX``
+    names another nginx binary.
+    """
+    binary = os.environ.get("HAVEN_TEST_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        apt_install("nginx")
+    if not Path(binary).exists():
+        raise ServiceUnavailable("Debian's nginx package installed no nginx")
+    tmp = Path(tempfile.mkdtemp(prefix="haven-nginx-"))
+    port = free_port()
+    # As root, nginx's workers would switch to `nobody`, who cannot use our folder.
+    user = f"user {getpass.getuser()};" if _is_root() else ""
+    (tmp / "site.conf").write_text(
+        site_conf.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+            "/var/cache/nginx/haven", str(tmp / "cache")
+        ),
+        encoding="utf-8",
+    )
+    (tmp / "nginx.conf").write_text(_NGINX_MAIN.format(tmp=tmp, user=user), encoding="utf-8")
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        process = subprocess.Popen(
+            [binary, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for_port(port, process, "nginx")
+        except ServiceUnavailable as error:
+            log = (
+                (tmp / "error.log").read_text(errors="replace")
+                if (tmp / "error.log").exists()
+                else ""
+            )
+            raise ServiceUnavailable(f"{error}: {log[-2000:]}") from error
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -116,11 +116,17 @@ def test_auto_build_follows_debug(tmp_path: Path) -> None:
 
 
 def test_gzip_sizes_within_budget() -> None:
-    """The whole library's budget: JS under 4 KB and CSS under 4 KB, gzipped."""
+    """The whole library's budget: JS under 5 KB and CSS under 4 KB, gzipped.
+
+    (JS was 4 KB until issue 20: journey protection, the press-by-press progress
+    and exit counts added about 0.85 KB to the quick exit. CSS was 3 KB until
+    issue 22: the type scale, 40 px radios and checkboxes, input widths, tinted
+    tags and the secondary button.)
+    """
     shipped = assets.read_manifest()
     js = len(gzip.compress((assets.DIST_DIR / shipped["js"]).read_bytes(), 9))
     css = len(gzip.compress((assets.DIST_DIR / shipped["css"]).read_bytes(), 9))
-    assert js < 4096, f"JS bundle is {js} B gzip"
+    assert js < 5120, f"JS bundle is {js} B gzip"
     assert css < 4096, f"CSS bundle is {css} B gzip"
 
 

@@ -215,34 +215,48 @@ def test_no_policy_means_no_banner_and_nothing_allowed(tmp_path: Any) -> None:
 
 def test_round_trip() -> None:
     given_consent = fresh({"analytics": True, "preferences": False}, record_id="abc_DEF-123")
-    value = codec.encode(given_consent, SECRET)
-    assert re.fullmatch(r"1\.1\.\d+\.analytics\.abc_DEF-123\.[\w-]+", value)
-    assert len(value) < 100
-    assert codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR) == given_consent
+    value = codec.encode(given_consent, SECRET, POLICY)
+    assert re.fullmatch(
+        r"2\.1\.\d+\.analytics:1:[0-9a-f]{8}~preferences:0:[0-9a-f]{8}\.abc_DEF-123\.[\w-]+",
+        value,
+    )
+    assert len(value) < 140
+    decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
+    assert decoded is not None and decoded.complete
+    assert (decoded.choices, decoded.record_id, decoded.given_at) == (
+        given_consent.choices,
+        "abc_DEF-123",
+        given_consent.given_at,
+    )
 
 
 def test_nothing_allowed_round_trip() -> None:
-    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET)
+    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET, POLICY)
     decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
     assert decoded is not None and not decoded.allows("analytics")
 
 
-def test_old_policy_version_is_no_consent() -> None:
-    value = codec.encode(fresh({"analytics": True}), SECRET)
-    assert codec.decode(value, make_policy("2"), SECRET, max_age_seconds=YEAR) is None
+def test_a_new_revision_in_revision_mode_asks_again() -> None:
+    value = codec.encode(fresh({"analytics": True, "preferences": True}), SECRET, POLICY)
+    decoded = codec.decode(
+        value, make_policy("2"), SECRET, max_age_seconds=YEAR, reask=codec.REASK_REVISION
+    )
+    assert decoded is not None and not decoded.complete and not decoded.allows("analytics")
 
 
 def test_expired_and_future_consent_is_no_consent() -> None:
     old = Consent({"analytics": True}, "1", int(time.time()) - YEAR - 10)
-    assert codec.decode(codec.encode(old, SECRET), POLICY, SECRET, max_age_seconds=YEAR) is None
+    old_value = codec.encode(old, SECRET, POLICY)
+    assert codec.decode(old_value, POLICY, SECRET, max_age_seconds=YEAR) is None
     future = Consent({"analytics": True}, "1", int(time.time()) + 3600)
-    assert codec.decode(codec.encode(future, SECRET), POLICY, SECRET, max_age_seconds=YEAR) is None
+    future_value = codec.encode(future, SECRET, POLICY)
+    assert codec.decode(future_value, POLICY, SECRET, max_age_seconds=YEAR) is None
 
 
 def test_other_key_tampering_and_truncation_are_no_consent() -> None:
-    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET)
+    value = codec.encode(fresh({"analytics": False, "preferences": False}), SECRET, POLICY)
     assert codec.decode(value, POLICY, "other key", max_age_seconds=YEAR) is None
-    tampered = value.replace(".-.-.", ".analytics.-.", 1)
+    tampered = value.replace(":0:", ":1:", 1)
     assert tampered != value
     assert codec.decode(tampered, POLICY, SECRET, max_age_seconds=YEAR) is None
     for cut in range(1, len(value)):
@@ -252,19 +266,30 @@ def test_other_key_tampering_and_truncation_are_no_consent() -> None:
 def test_validly_signed_but_malformed_payloads_are_no_consent() -> None:
     signer = codec._signer(SECRET)
     now = str(int(time.time()))
+    digest = POLICY.digests["analytics"]
+    yes = f"analytics:1:{digest}"
     for payload in (
-        f"2.1.{now}.analytics.-",  # other format
-        f"1.1.{now}.analytics~analytics.-",  # duplicate
-        f"1.1.{now}.marketing.-",  # unknown category
-        f"1.1.{now}.essential.-",  # essential is not a choice
-        f"1.1.-{now}.analytics.-",
-        f"1.1.{now}.analytics",  # truncated
-        f"1.1.{now}.analytics.-.extra",
-        f"1.1.{now}.analytics.bad id!",
-        "1.1.99999999999999.analytics.-",
+        f"1.1.{now}.analytics.-",  # the old format
+        f"3.1.{now}.{yes}.-",  # a future format
+        f"2.1.{now}.{yes}~{yes}.-",  # duplicate
+        f"2.1.{now}.analytics.-",  # no answer or digest
+        f"2.1.{now}.analytics:2:{digest}.-",
+        f"2.1.{now}.analytics:1:{digest[:7]}.-",
+        f"2.1.-{now}.{yes}.-",
+        f"2.1.{now}.{yes}",  # truncated
+        f"2.1.{now}.{yes}.-.extra",
+        f"2.1.{now}.{yes}.bad id!",
+        f"2.1.0.{yes}.-",  # too old
+        f"2.1.99999999999999.{yes}.-",
+        f"2.1 0.{now}.{yes}.-",
     ):
         value = signer.sign(payload).decode()
         assert codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR) is None, payload
+    # A category the policy does not have (or essential) is no choice at all.
+    for payload in (f"2.1.{now}.marketing:1:{digest}.-", f"2.1.{now}.essential:1:{digest}.-"):
+        value = signer.sign(payload).decode()
+        decoded = codec.decode(value, POLICY, SECRET, max_age_seconds=YEAR)
+        assert decoded is not None and decoded.choices == {} and not decoded.complete
 
 
 @HYPOTHESIS
@@ -277,11 +302,11 @@ def test_random_values_never_decode(value: Any) -> None:
 @given(
     st.fixed_dictionaries({"analytics": st.booleans(), "preferences": st.booleans()}),
     st.integers(min_value=0, max_value=80),
-    st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz~.-_", min_size=1, max_size=4),
+    st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz~.-_:", min_size=1, max_size=4),
 )
 def test_changed_values_never_grant_more(choices: dict[str, bool], at: int, junk: str) -> None:
     """Any edit of a real value decodes to nothing or to the very same choice."""
-    value = codec.encode(fresh(choices), SECRET)
+    value = codec.encode(fresh(choices), SECRET, POLICY)
     position = at % (len(value) + 1)
     for edited in (value[:position] + junk + value[position:], value[:position] + junk):
         decoded = codec.decode(edited, POLICY, SECRET, max_age_seconds=YEAR)
@@ -331,13 +356,6 @@ def app_config() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def token(client: FlaskClient) -> str:
-    page = parse(client.get("/").data)
-    field = page.select_one('input[name="csrf_token"]')
-    assert field is not None
-    return str(field["value"])
-
-
 def consent_cookie(client: FlaskClient) -> str | None:
     cookie = client.get_cookie(COOKIE_NAME)
     return cookie.value if cookie else None
@@ -355,8 +373,9 @@ def test_new_visitor_sees_the_banner(client: FlaskClient) -> None:
         b.get_text(strip=True) for b in region.select("button") if not b.find_parent(hidden=True)
     ]
     assert buttons == ["Accept additional cookies", "Reject additional cookies"]
+    # The cookies page is told where to link back to after saving.
     links = {a.get_text(): a["href"] for a in region.select("a")}
-    assert links["Customise cookies"] == "/cookies"
+    assert links["Customise cookies"] == "/cookies?return_to=%2F"
     assert len({tuple(b["class"]) for b in region.select("button")}) == 1, "equal prominence"
 
 
@@ -370,21 +389,22 @@ def test_banner_comes_after_skip_link_and_quick_exit(client: FlaskClient) -> Non
 def test_accept_without_javascript(client: FlaskClient, app: Flask) -> None:
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": token(client), "cookies": "accept", "return_to": "/cookies?x=1"},
+        data={"cookies": "accept", "return_to": "/news/?x=1"},
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/cookies?x=1"
+    assert response.headers["Location"] == "/news/?x=1"
     set_cookie = next(
         h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE_NAME)
     )
     assert "SameSite=Lax" in set_cookie and "Path=/" in set_cookie
     assert f"Max-Age={365 * 86400}" in set_cookie
     assert "Secure" not in set_cookie  # plain http in tests
-    page = client.get("/cookies?x=1")
+    page = client.get("/news/?x=1")
     region = banner(page.data)
     assert region is not None
     confirmation = region.select_one("[data-haven-confirmation]")
     assert "Your cookie preferences have been saved" in confirmation.get_text()
+    assert confirmation.select_one('[data-haven-outcome="accepted"]:not([hidden])')
     assert confirmation.has_attr("autofocus") and not confirmation.has_attr("hidden")
     assert banner(client.get("/").data) is None, "the confirmation shows once"
     with app.test_request_context(
@@ -394,18 +414,21 @@ def test_accept_without_javascript(client: FlaskClient, app: Flask) -> None:
 
 
 def test_reject_with_json_expires_refused_cookies(client: FlaskClient) -> None:
-    csrf = token(client)
     client.set_cookie("demo_analytics", "1")
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "reject"},
+        data={"cookies": "reject"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200
     assert response.json == {
         "ok": True,
         "choices": {"analytics": False, "preferences": False},
-        "clear": ["demo_analytics", "demo_preferences"],
+        "clear": [
+            {"name": "demo_analytics", "paths": ["/"], "domains": []},
+            {"name": "demo_preferences", "paths": ["/"], "domains": []},
+        ],
+        "outcome": "rejected",
     }
     expired = [h for h in response.headers.getlist("Set-Cookie") if "Max-Age=0" in h]
     assert any(h.startswith("demo_analytics=") for h in expired)
@@ -431,19 +454,36 @@ def test_unusable_consent_cookie_is_expired(client: FlaskClient) -> None:
     assert any(h.startswith(f"{COOKIE_NAME}=;") for h in response.headers.getlist("Set-Cookie"))
 
 
-def test_post_without_csrf_changes_nothing(client: FlaskClient) -> None:
-    response = client.post("/_haven/consent", data={"cookies": "accept", "return_to": "/"})
+def test_unknown_action_shows_the_error_and_records_nothing(client: FlaskClient) -> None:
+    response = client.post("/_haven/consent", data={"cookies": "maybe", "return_to": "/"})
     assert response.status_code == 303
     assert consent_cookie(client) is None
     region = banner(client.get("/").data)
     assert "Sorry, there was a technical problem. Please try again." in region.get_text()
     json_response = client.post(
-        "/_haven/consent", data={"cookies": "accept"}, headers={"Accept": "application/json"}
+        "/_haven/consent", data={"cookies": "maybe"}, headers={"Accept": "application/json"}
     )
     assert json_response.status_code == 400 and json_response.json == {"ok": False}
     assert consent_cookie(client) is None
 
 
+# Where a post says it comes from: our own pages, or anywhere else. The test
+# client sends Sec-Fetch-Site: same-origin unless told otherwise; an empty value
+# stands for an older browser that sends no Fetch Metadata at all.
+OURS: list[dict[str, str]] = [
+    {},
+    {"Sec-Fetch-Site": "none"},
+    {"Sec-Fetch-Site": "", "Origin": "http://localhost"},
+    {"Sec-Fetch-Site": "", "Referer": "http://localhost/cookies"},
+]
+SOURCES = [
+    *OURS,
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost"},
+    {"Sec-Fetch-Site": "", "Origin": "https://evil.example"},
+    {"Sec-Fetch-Site": "", "Origin": "null"},
+    {"Sec-Fetch-Site": "", "Referer": "https://evil.example/localhost"},
+]
 FORM_VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["accept", "reject", "hide", "yes", "no", "", "ACCEPT"]),
@@ -461,7 +501,7 @@ RETURN_PATHS = st.one_of(
 @given(
     cookies=FORM_VALUES,
     return_to=RETURN_PATHS,
-    with_token=st.booleans(),
+    source=st.sampled_from(SOURCES),
     as_json=st.booleans(),
     extra=st.dictionaries(st.sampled_from(["analytics", "preferences", "x"]), FORM_VALUES),
 )
@@ -469,17 +509,15 @@ def test_hostile_banner_posts(
     tmp_path_factory: Any,
     cookies: str,
     return_to: str,
-    with_token: bool,
+    source: dict[str, str],
     as_json: bool,
     extra: dict[str, str],
 ) -> None:
     app = _shared_app(tmp_path_factory)
     client = app.test_client()
     data = {"cookies": cookies, "return_to": return_to, **extra}
-    if with_token:
-        data["csrf_token"] = token(client)
     headers = {"Accept": "application/json"} if as_json else {}
-    response = client.post("/_haven/consent", data=data, headers=headers)
+    response = client.post("/_haven/consent", data=data, headers={**headers, **source})
     assert response.status_code < 500
     if response.status_code in (301, 302, 303, 307, 308):
         location = urlsplit(response.headers["Location"])
@@ -488,7 +526,7 @@ def test_hostile_banner_posts(
         assert not response.headers["Location"].startswith(("//", "/\\"))
     value = consent_cookie(client)
     if value is not None:
-        assert with_token and cookies in ("accept", "reject")
+        assert source in OURS and cookies in ("accept", "reject")
         with app.test_request_context("/", headers={"Cookie": f"{COOKIE_NAME}={value}"}):
             assert consent.allows("analytics") is (cookies == "accept")
 
@@ -520,20 +558,18 @@ def test_hostile_consent_cookies_never_fail_or_grant(
         st.sampled_from(["analytics", "preferences", "csrf_token", "cookies", "other"]),
         FORM_VALUES,
     ),
-    with_token=st.booleans(),
+    source=st.sampled_from(SOURCES),
 )
 def test_hostile_settings_posts(
-    tmp_path_factory: Any, form: dict[str, str], with_token: bool
+    tmp_path_factory: Any, form: dict[str, str], source: dict[str, str]
 ) -> None:
     app = _shared_app(tmp_path_factory)
     client = app.test_client()
-    if with_token:
-        form = {**form, "csrf_token": token(client)}
-    response = client.post("/cookies", data=form)
-    assert response.status_code in (303, 400)
+    response = client.post("/cookies", data=form, headers=source)
+    assert response.status_code in ((303, 400) if source in OURS else (403,))
     valid = form.get("analytics") in ("yes", "no") and form.get("preferences") in ("yes", "no")
     if consent_cookie(client) is not None:
-        assert with_token and valid
+        assert source in OURS and valid
     if response.status_code == 303:
         assert response.headers["Location"] == "/cookies"
 
@@ -560,7 +596,7 @@ def _shared_app(tmp_path_factory: Any) -> Flask:
 # -- cookies page -------------------------------------------------------------------
 
 
-def test_cookies_page_lists_every_cookie_and_preselects_nothing(client: FlaskClient) -> None:
+def test_cookies_page_lists_every_cookie_and_preselects_no(client: FlaskClient) -> None:
     page = parse(client.get("/cookies").data)
     assert page.select_one("h1").get_text() == "Cookies"
     names = [code.get_text() for code in page.select("table code")]
@@ -570,15 +606,14 @@ def test_cookies_page_lists_every_cookie_and_preselects_nothing(client: FlaskCli
         "Do you want to allow analytics cookies?",
         "Do you want to allow preference cookies?",
     ]
-    assert not page.select("input[type=radio][checked]")
+    # No choice yet: No stands (a refusal needs no consent), never a pre-ticked Yes.
+    assert [r["value"] for r in page.select("input[type=radio][checked]")] == ["no", "no"]
     button = page.select_one(".haven-cookie-settings form button")
     assert button.get_text() == "Save cookie settings"
 
 
 def test_settings_save_without_javascript(client: FlaskClient) -> None:
-    response = client.post(
-        "/cookies", data={"csrf_token": token(client), "analytics": "yes", "preferences": "no"}
-    )
+    response = client.post("/cookies", data={"analytics": "yes", "preferences": "no"})
     assert response.status_code == 303 and response.headers["Location"] == "/cookies"
     page = parse(client.get("/cookies").data)
     success = page.select_one('[role="status"]')
@@ -590,7 +625,7 @@ def test_settings_save_without_javascript(client: FlaskClient) -> None:
 
 
 def test_settings_missing_choice_is_a_400_with_errors(client: FlaskClient) -> None:
-    response = client.post("/cookies", data={"csrf_token": token(client), "analytics": "yes"})
+    response = client.post("/cookies", data={"analytics": "yes"})
     assert response.status_code == 400
     page = parse(response.data)
     assert page.select_one("title").get_text().startswith("Error:")
@@ -628,7 +663,7 @@ def test_gated_scripts_are_inert_until_allowed(client: FlaskClient) -> None:
         ("text/plain", "preferences", "/static/demo-preferences.js"),
     ]
     assert not any(s.has_attr("src") for s in scripts), "an inert script must not name a src"
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "accept"})
+    client.post("/_haven/consent", data={"cookies": "accept"})
     scripts = parse(client.get("/").data).select("script[data-haven-consent]")
     assert all(not s.has_attr("type") and s.has_attr("defer") for s in scripts)
     assert scripts[0]["src"] == "/static/demo-analytics.js"
@@ -645,7 +680,7 @@ def test_script_macro_escapes(app: Flask) -> None:
 
 
 def test_log_records_choice_without_identifying_data(client: FlaskClient, app: Flask) -> None:
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "accept"})
+    client.post("/_haven/consent", data={"cookies": "accept"})
     value = consent_cookie(client)
     assert value is not None
     record_id = value.split(".")[4]
@@ -659,29 +694,30 @@ def test_log_records_choice_without_identifying_data(client: FlaskClient, app: F
         "choices",
         "policy_version",
         "created_at",
+        # Proof of what was shown, and a withdrawal: nothing about who chose.
+        "notice_digest",
+        "language",
+        "source",
+        "withdrawn_at",
     }
 
 
 def test_log_failure_records_nothing(client: FlaskClient, monkeypatch: Any) -> None:
-    csrf = token(client)
-
     def broken(*args: Any) -> None:
         raise log.ConsentLogError("database is down")
 
     monkeypatch.setattr(log, "record", broken)
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "accept"},
+        data={"cookies": "accept"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 503 and response.json == {"ok": False}
     assert consent_cookie(client) is None
-    response = client.post("/_haven/consent", data={"csrf_token": csrf, "cookies": "accept"})
+    response = client.post("/_haven/consent", data={"cookies": "accept"})
     assert response.status_code == 303 and consent_cookie(client) is None
     assert "technical problem" in banner(client.get("/").data).get_text()
-    page = client.post(
-        "/cookies", data={"csrf_token": csrf, "analytics": "no", "preferences": "no"}
-    )
+    page = client.post("/cookies", data={"analytics": "no", "preferences": "no"})
     assert page.status_code == 503 and consent_cookie(client) is None
     assert "technical problem" in parse(page.data).select_one('[role="alert"]').get_text()
 
@@ -689,17 +725,17 @@ def test_log_failure_records_nothing(client: FlaskClient, monkeypatch: Any) -> N
 def test_log_is_off_by_default(tmp_path: Any) -> None:
     app = create_app({"INSTANCE_PATH": tmp_path, "HAVEN_CONSENT_LOG": False, "TESTING": True})
     client = app.test_client()
-    client.post("/_haven/consent", data={"csrf_token": token(client), "cookies": "reject"})
+    client.post("/_haven/consent", data={"cookies": "reject"})
     value = consent_cookie(client)
     assert value is not None and value.split(".")[4] == "-"
 
 
-def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
+def test_policy_version_bump_voids_choices_in_revision_mode(tmp_path: Any) -> None:
     app = create_app({"INSTANCE_PATH": tmp_path / "a", "TESTING": True, "SECRET_KEY": "k"})
     client = app.test_client()
     client.post(
         "/_haven/consent",
-        data={"csrf_token": token(client), "cookies": "accept"},
+        data={"cookies": "accept"},
         headers={"Accept": "application/json"},
     )
     value = consent_cookie(client)
@@ -710,6 +746,7 @@ def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
             "HAVEN_CONSENT_POLICY": dataclasses.replace(
                 app.extensions["haven"].settings.consent.policy, version="2"
             ),
+            "HAVEN_CONSENT_REASK": "revision",
         }
     )
     other = bumped.test_client()
@@ -719,11 +756,9 @@ def test_policy_version_bump_voids_choices(tmp_path: Any) -> None:
 
 
 def test_consent_cookie_is_secure_on_https(client: FlaskClient) -> None:
-    page = parse(client.get("/", base_url="https://localhost").data)
-    csrf = page.select_one('input[name="csrf_token"]')["value"]
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": csrf, "cookies": "reject"},
+        data={"cookies": "reject"},
         base_url="https://localhost",
         headers={"Referer": "https://localhost/"},
     )

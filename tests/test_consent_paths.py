@@ -19,7 +19,6 @@ from flask import Flask
 from flask_haven.consent.codec import COOKIE_NAME
 
 STALE = "stale-or-forged-value"
-CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 ALLOWED = re.compile(rb'<html[^>]*data-haven-consent="([^"]*)"')
 
 
@@ -34,14 +33,10 @@ def _set_cookies(response: Any) -> dict[str, str]:
 def _accept(app: Flask, cookie_header: str = "") -> dict[str, str]:
     """Press Accept without JavaScript; the cookies the browser now has."""
     client = app.test_client(use_cookies=False)
-    page = client.get("/", headers={"Cookie": cookie_header} if cookie_header else {})
-    match = CSRF.search(page.data)
-    assert match
-    session = _set_cookies(page)["session"]
     response = client.post(
         "/_haven/consent",
-        data={"csrf_token": match.group(1).decode(), "cookies": "accept", "return_to": "/"},
-        headers={"Cookie": "; ".join(filter(None, [cookie_header, f"session={session}"]))},
+        data={"cookies": "accept", "return_to": "/"},
+        headers={"Cookie": cookie_header} if cookie_header else {},
     )
     assert response.status_code == 303
     return _set_cookies(response)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .feedback_helpers import csrf_token, post_feedback
+from .feedback_helpers import post_feedback
 from .page_list import all_pages, rtl_pages
 
 
@@ -26,24 +26,23 @@ def app_config() -> dict[str, Any]:
 
 def state_pages(client: Any) -> dict[str, bytes]:
     """Pages that only exist after an action: form errors, error pages, saved states."""
-    token = csrf_token(client, "/cookies")
     pages = {
         "feedback with errors": post_feedback(client, "").data,
         "feedback too long": post_feedback(client, "x" * 5000).data,
-        "cookies page with errors": client.post("/cookies", data={"csrf_token": token}).data,
+        "cookies page with errors": client.post("/cookies", data={}).data,
         "404 page": client.get("/no-such-page").data,
         "500 page": client.get("/_demo/raise").data,
     }
     accepted = client.post(
         "/_haven/consent",
-        data={"csrf_token": token, "cookies": "accept", "return_to": "/"},
+        data={"cookies": "accept", "return_to": "/"},
         follow_redirects=True,
     )
     pages["banner confirmation after accepting"] = accepted.data
     pages["page after consent (no banner)"] = client.get("/").data
     pages["cookies page saved"] = client.post(
         "/cookies",
-        data={"csrf_token": token, "analytics": "no", "preferences": "yes"},
+        data={"analytics": "no", "preferences": "yes"},
         follow_redirects=True,
     ).data
     # Each state is what its name says, so the check cannot pass on the wrong page.

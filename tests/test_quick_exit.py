@@ -186,3 +186,100 @@ def test_no_store_decorator_protects_one_view(tmp_path: Any) -> None:
     response = app.test_client().get("/sensitive")
     assert response.headers["Cache-Control"].startswith("no-store")
     assert "no-store" not in (app.test_client().get("/").headers.get("Cache-Control") or "")
+
+
+# -- fitting a phone, progress, options (issue 20) -----------------------------------
+
+
+def test_a_short_hint_for_narrow_screens_is_hidden_from_screen_readers(render: Render) -> None:
+    root = quick_exit(render)
+    hint, short = root.select("p")
+    assert short.get_text(strip=True) == "Press Esc"
+    assert short["aria-hidden"] == "true"
+    # The full hint stays the link's description, on every screen size.
+    assert root.find("a")["aria-describedby"] == hint["id"]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "marks"), [("escape", 0), ("escape-twice", 2), ("shift-thrice", 3)]
+)
+def test_multi_press_triggers_get_one_mark_per_press(
+    render: Render, trigger: str, marks: int
+) -> None:
+    root = quick_exit(render, f'{{"trigger": "{trigger}"}}')
+    link = root.find("a")
+    assert len(link.select(".haven-quick-exit__mark")) == marks
+    assert link.get_text(strip=True) == "Leave this site", "the marks add nothing to the name"
+    if marks:
+        assert link.select_one(".haven-quick-exit__progress")["aria-hidden"] == "true"
+        assert root["data-progress-text"] == (
+            f"Pressed {{n}} of {marks} times. Keep pressing to leave this site."
+        )
+    else:
+        assert not root.has_attr("data-progress-text")
+
+
+def test_progress_and_short_hint_are_translated(render: Render) -> None:
+    root = quick_exit(render, '{"trigger": "shift-thrice", "lang": "cy"}')
+    assert root["data-progress-text"] == (
+        "Wedi pwyso {n} o 3 gwaith. Daliwch ati i bwyso i adael y wefan hon."
+    )
+    assert root.select("p")[1].get_text(strip=True) == "Shift 3 gwaith"
+
+
+def test_link_only_trigger_has_no_hint_and_no_key(render: Render) -> None:
+    root = quick_exit(render, '{"trigger": "none"}')
+    assert root["data-trigger"] == "none"
+    assert root.find("p") is None
+    assert not root.find("a").has_attr("aria-describedby")
+
+
+def test_position_and_field_option_from_params(render: Render) -> None:
+    root = quick_exit(render, '{"position": "bottom", "ignore_in_fields": true}')
+    assert "haven-quick-exit--bottom" in root["class"]
+    assert root.has_attr("data-ignore-in-fields")
+    plain = quick_exit(render)
+    assert "haven-quick-exit--bottom" not in plain["class"]
+    assert not plain.has_attr("data-ignore-in-fields")
+
+
+class TestIssue20Settings:
+    @pytest.fixture
+    def app_config(self) -> dict[str, Any]:
+        return {
+            "HAVEN_QUICK_EXIT_POSITION": "bottom",
+            "HAVEN_QUICK_EXIT_IGNORE_IN_FIELDS": True,
+            "HAVEN_QUICK_EXIT_COUNTS": False,
+            "HAVEN_JOURNEY_PROTECTION": False,
+        }
+
+    def test_layout_follows_the_settings(self, app: Flask) -> None:
+        root = parse(app.test_client().get("/").data).select_one(".haven-quick-exit")
+        assert "haven-quick-exit--bottom" in root["class"]
+        assert root.has_attr("data-ignore-in-fields")
+        # Off: no journey script, no counting URL, no ping.
+        assert not root.has_attr("data-journey")
+        assert not root.has_attr("data-count-url")
+        assert not root.find("a").has_attr("ping")
+
+
+def test_the_demo_protects_the_journey_and_counts_exits(client: Any) -> None:
+    root = parse(client.get("/").data).select_one(".haven-quick-exit")
+    assert root.has_attr("data-journey")
+    assert root["data-count-url"] == "/_haven/quick-exit/count"
+    # A link's ping must be an absolute http(s) URL.
+    assert root.find("a")["ping"] == "http://localhost/_haven/quick-exit/count"
+
+
+def test_the_gallery_header_exit_is_the_link_alone(client: Any) -> None:
+    page = parse(client.get("/components/").data)
+    (root,) = page.select("body > .haven-quick-exit")
+    assert root["data-trigger"] == "none" and root.find("p") is None
+    # Its previews keep the site's key.
+    preview = parse(client.get("/components/quick-exit/default/preview").data)
+    assert preview.select_one(".haven-quick-exit")["data-trigger"] == "escape"
+
+
+def test_bad_position_fails_at_start_up(tmp_path: Any) -> None:
+    with pytest.raises(HavenConfigError, match="HAVEN_QUICK_EXIT_POSITION"):
+        create_app({"HAVEN_QUICK_EXIT_POSITION": "left", "INSTANCE_PATH": tmp_path})

@@ -20,7 +20,7 @@ def test_page_has_strict_headers_and_no_inline_code(client: Any, url: str) -> No
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors" in csp
 
     assert_no_inline_code(parse(response.data))

@@ -169,7 +169,7 @@ def test_banner_text_may_be_one_paragraph_or_several(tmp_path: Path) -> None:
     one = banner({"HAVEN_COOKIE_BANNER_TEXT": "Just [this]."}, tmp_path)
     paragraphs = one.select(".haven-cookie-banner__question > p")
     assert [p.get_text() for p in paragraphs] == ["Just this."]
-    assert paragraphs[0].a["href"] == "/cookies"
+    assert paragraphs[0].a["href"].startswith("/cookies")
     assert not one.select(".haven-cookie-banner__list"), "the site's words replace the list"
     two = banner(
         {"HAVEN_COOKIE_BANNER_TEXT": ["First.", {"en": "Second.", "cy": "Ail."}]}, tmp_path

@@ -48,6 +48,8 @@ BUNDLE_ORDER = (
     "error-summary",
     "feedback-form",
     "phase-banner",
+    "safety-info",
+    "exit-interruption",
 )
 
 # Output names; ``%(version)s`` becomes a hash of the bundle's content.

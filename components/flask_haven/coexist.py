@@ -3,10 +3,11 @@
 Two of them act on every request and would otherwise fight ours:
 
 - **Flask-WTF's ``CSRFProtect``** checks every POST before any view runs. Our
-  routes check the very same tokens (``flask_wtf.csrf.validate_csrf``, field
-  ``csrf_token``) themselves, so that a stale token re-shows the form with
-  what the person typed, and the banner without JavaScript redirects back with
-  its error message, instead of a bare 400 page. Our routes are therefore
+  routes protect themselves: the consent forms carry no token at all (their
+  origin is checked, so a first visit needs no session), and the feedback form
+  checks the very same tokens (``flask_wtf.csrf.validate_csrf``, field
+  ``csrf_token``) itself, so that a stale token re-shows the form with what
+  the person typed instead of a bare 400 page. Our routes are therefore
   exempted from the site's ``CSRFProtect``; they stay protected.
 - **Flask-Talisman** sets its headers after every response, replacing ours. We
   cannot know which policy the site meant, so we say at start-up, once,
@@ -25,12 +26,13 @@ from flask import Flask, current_app
 from flask.sansio.app import App
 from flask.sansio.blueprints import Blueprint as SansioBlueprint
 
-# The views and blueprints that check our CSRF token themselves.
+# The views and blueprints that protect themselves (csrf.py).
 _OUR_BLUEPRINTS = ("haven_consent",)
 _OUR_VIEWS = ("flask_haven.consent.views.cookie_settings",)
 
 # What our default policy guarantees and a weaker one may leave out.
 _REQUIRED_DIRECTIVES = ("object-src", "base-uri", "frame-ancestors", "form-action")
+_PRIVATE_REFERRER_POLICIES = frozenset({"same-origin", "no-referrer"})
 
 
 def init_app(app: Flask) -> None:
@@ -92,8 +94,10 @@ def weakened_protections(talisman: Any) -> list[str]:
             weaker.append("the Content-Security-Policy has no " + ", ".join(missing))
         if any("'unsafe-inline'" in value for value in directives.values()):
             weaker.append("the Content-Security-Policy allows 'unsafe-inline'")
-    if getattr(talisman, "referrer_policy", "no-referrer") != "no-referrer":
-        weaker.append(f"Referrer-Policy is {talisman.referrer_policy!r}, not 'no-referrer'")
+    # Both keep every referrer off other sites; ``same-origin`` (ours) also lets
+    # old browsers prove that our own form posts are ours (docs/security.md).
+    if getattr(talisman, "referrer_policy", "same-origin") not in _PRIVATE_REFERRER_POLICIES:
+        weaker.append(f"Referrer-Policy is {talisman.referrer_policy!r}, not 'same-origin'")
     return weaker
 
 
@@ -118,7 +122,7 @@ def _warn_about_talisman(app: Flask) -> None:
             app.logger.warning(
                 "flask-haven: Flask-Talisman replaces flask-haven's security headers with "
                 "weaker ones (%s). Pass content_security_policy=flask_haven.security.DEFAULT_CSP "
-                "and referrer_policy='no-referrer' to Talisman, or leave the headers to "
+                "and referrer_policy='same-origin' to Talisman, or leave the headers to "
                 "flask-haven (docs/security.md).",
                 "; ".join(weaker),
             )

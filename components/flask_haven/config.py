@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_URL_PREFIX",
         "/_haven",
-        "Where the extension's own routes (static bundles, quick exit clearing) are mounted.",
+        "Where the extension's own routes (static bundles, quick exit clearing and counting) "
+        "are mounted.",
     ),
     Setting(
         "HAVEN_QUICK_EXIT_ENABLED",
@@ -74,7 +75,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_QUICK_EXIT_TRIGGER",
         "escape",
-        "Keyboard trigger: `escape`, `escape-twice` or `shift-thrice`.",
+        "Keyboard trigger: `escape`, `escape-twice`, `shift-thrice`, or `none` (the link alone, "
+        "no key).",
     ),
     Setting(
         "HAVEN_QUICK_EXIT_TEXT",
@@ -95,11 +97,52 @@ SETTINGS: tuple[Setting, ...] = (
         "(`Clear-Site-Data`). Clears the consent cookie too; see docs/quick-exit.md.",
     ),
     Setting(
+        "HAVEN_QUICK_EXIT_POSITION",
+        "top",
+        "Where the quick exit bar sits on narrow screens (up to 40em): `top` (sticky) or "
+        "`bottom` (docked at the bottom, within thumb reach). Wider screens always show it at the "
+        "top.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_IGNORE_IN_FIELDS",
+        False,
+        "Ignore the key trigger while the person types in a text field (with focus outside the "
+        "field, the key works again). Off by default: the promise is that one Escape leaves.",
+    ),
+    Setting(
+        "HAVEN_QUICK_EXIT_COUNTS",
+        False,
+        "Count exits per day on the server, with no identifier and no cookie (a `sendBeacon` "
+        "after the exit has started, or the link's `ping` without JavaScript); read them with "
+        "`flask haven stats`.",
+    ),
+    Setting(
+        "HAVEN_JOURNEY_PROTECTION",
+        False,
+        "With JavaScript, moving between this site's pages (links, GET forms, and POST forms "
+        "answered with a redirect) replaces the current history entry instead of adding one, so "
+        "after the quick exit Back goes to the page before the visit. See docs/quick-exit.md.",
+    ),
+    Setting(
+        "HAVEN_DISCREET_TITLE",
+        None,
+        "The neutral document title of pages the site marks as sensitive (`haven.sensitive` on "
+        "the view, or `{% set haven_sensitive = true %}` in the template): a string or one per "
+        "language; `None` means our translated default, *Information*.",
+    ),
+    Setting(
         "HAVEN_NO_STORE",
         True,
         "Send `Cache-Control: no-store` on every HTML page, so a page left through the "
         "quick exit is never shown again from the browser's cache. `False` turns it off "
         "(then use `haven.no_store` on single views to protect only sensitive pages).",
+    ),
+    Setting(
+        "HAVEN_SHARED_CACHE_MAX_AGE",
+        None,
+        "Seconds a shared cache (a CDN, nginx) may keep a first-visit page: a `GET` with no "
+        "cookie whose page sets none. Sent as `CDN-Cache-Control: max-age=N`; browsers still get "
+        "`no-store`. `None` marks nothing. See docs/caching.md.",
     ),
     Setting(
         "HAVEN_HSTS_MAX_AGE",
@@ -178,8 +221,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HAVEN_CONSENT_LOG",
         False,
-        "Keep an anonymous record of each choice (random id, choices, policy version, time) "
-        "in the database of `HAVEN_DATABASE_URL`. No IP address or user agent is stored.",
+        "Keep an anonymous record of each choice (random reference, choices, policy revision, "
+        "time, and the digest of the exact text shown) in the database of "
+        "`HAVEN_DATABASE_URL`. No IP address or user agent is stored. The cookies page shows "
+        "the person their reference; `flask haven export-consent` exports the log.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_REASK",
+        "changes",
+        "When a new policy revision asks people again: `'changes'` only about a purpose "
+        "that is new, or changed since the person allowed it (refusals are remembered "
+        "until the choice expires); `'revision'` about everything at every revision.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_COOKIE_DOMAIN",
+        None,
+        "Share the choice across subdomains: a parent domain such as `'example.org'` for the "
+        "consent cookie's `Domain` (refused cookies are then cleared there too). `None` keeps "
+        "it to the host that set it.",
+    ),
+    Setting(
+        "HAVEN_CONSENT_GOOGLE_CONSENT_MODE",
+        None,
+        "Tell Google's tags what the person chose (Consent Mode v2): a mapping of category to "
+        "Google consent types, such as `{'analytics': ['analytics_storage']}`. `None` sends "
+        "nothing. See docs/cookies.md.",
     ),
     Setting(
         "HAVEN_CONSENT_RATE_LIMIT",
@@ -343,7 +409,8 @@ SETTINGS: tuple[Setting, ...] = (
 
 DEFAULTS: dict[str, Any] = {setting.key: setting.default for setting in SETTINGS}
 
-QUICK_EXIT_TRIGGERS = ("escape", "escape-twice", "shift-thrice")
+QUICK_EXIT_TRIGGERS = ("escape", "escape-twice", "shift-thrice", "none")
+QUICK_EXIT_POSITIONS = ("top", "bottom")
 
 
 def is_absolute_http_url(value: object) -> bool:

@@ -3,7 +3,9 @@
 SQLAlchemy Core on one engine per app: SQLite in the instance folder by
 default, or any SQLAlchemy URL (``HAVEN_DATABASE_URL``), for example
 PostgreSQL when a site runs on several servers. Components declare their
-tables on :data:`metadata`; :func:`init_db` creates what is missing.
+tables on :data:`metadata`; on first use :func:`init_db` brings the schema to
+the newest revision (:mod:`flask_haven.migrations`), as
+``flask haven db upgrade`` does.
 """
 
 from __future__ import annotations
@@ -16,15 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, MetaData, create_engine, event, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError, ProgrammingError
+from sqlalchemy import (
+    Engine,
+    MetaData,
+    PoolProxiedConnection,
+    QueuePool,
+    create_engine,
+    event,
+    make_url,
+)
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from .state import state_of
 
 metadata = MetaData()
 
-# Engines whose tables exist: from then on a vanished SQLite file is an error,
-# never silently re-created empty.
+# Engines whose schema is ready: from then on a vanished SQLite file is an
+# error, never silently re-created empty.
 _READY: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -56,8 +66,13 @@ def _make_engine(url: str, timeout: float) -> Engine:
         return create_engine(
             url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args
         )
-    engine = create_engine(url, connect_args={"timeout": timeout}, pool_pre_ping=True)
     path = _sqlite_path(url)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": timeout},
+        pool_pre_ping=True,
+        poolclass=_writable_files_pool(path) if path else QueuePool,
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
@@ -108,6 +123,36 @@ def _make_engine(url: str, timeout: float) -> Engine:
     return engine
 
 
+def _writable_files_pool(path: str) -> type[QueuePool]:
+    """A pool that refuses to hand out a connection while the file is not writable.
+
+    In WAL mode every connection maps the ``-shm`` index into memory. When the
+    files turn read-only under a running site (``chattr +i``, a file system
+    remounted read-only after a disk error), the kernel answers the next touch
+    of that memory with SIGBUS: a read, a write, even closing the last
+    connection kills the worker, and the person gets an empty response.
+    Connections opened meanwhile fall back to read-only and keep failing after
+    the files are writable again. So while any of the files cannot be written
+    we do not touch SQLite at all: no checkout, no new connection, no close;
+    the caller gets an ordinary database error (the error notice), and the
+    pooled connections are used again, unharmed, once the files are writable.
+    ``os.access`` asks the kernel, so it holds for root too, unlike the mode bits.
+    """
+    files = (path, f"{path}-wal", f"{path}-shm")
+
+    class WritableFilesPool(QueuePool):
+        def connect(self) -> PoolProxiedConnection:
+            for name in files:
+                # A missing -wal or -shm is created by SQLite; a missing
+                # database file is _no_new_file's business.
+                if os.path.exists(name) and not os.access(name, os.W_OK):
+                    error = sqlite3.OperationalError(f"{name} is not writable")
+                    raise OperationalError("(connect)", None, error)
+            return super().connect()
+
+    return WritableFilesPool
+
+
 def _sqlite_path(url: str) -> str | None:
     """The file of a SQLite URL, or None for memory or a URI we cannot read."""
     database = make_url(url).database
@@ -116,27 +161,39 @@ def _sqlite_path(url: str) -> str | None:
     return os.path.abspath(database)
 
 
-def init_db(app: Flask) -> Engine:
-    """Create (once per app) the engine, and any missing tables.
+def engine_of(app: Flask) -> Engine:
+    """The app's engine, created once, without looking at the schema.
 
-    Safe when the first requests arrive at once: threads wait on the app's
-    lock, and another process creating the same table first is not an error.
+    The ``flask haven db`` commands use it to report and upgrade the schema
+    themselves; everything else goes through :func:`init_db`.
     """
     state = state_of(app)
-    if state.engine is not None:
-        return state.engine
-    with state.engine_lock:
-        if state.engine is None:
-            engine = _make_engine(database_url(app), state.settings.database_timeout)
-            try:
-                metadata.create_all(engine)
-            except (OperationalError, ProgrammingError):
-                # Another worker process created a table between our check and
-                # our CREATE; the second pass sees it and creates the rest.
-                metadata.create_all(engine)
-            _READY.add(engine)
-            state.engine = engine
+    if state.engine is None:
+        with state.engine_lock:
+            if state.engine is None:
+                state.engine = _make_engine(database_url(app), state.settings.database_timeout)
     return state.engine
+
+
+def init_db(app: Flask) -> Engine:
+    """The app's engine, with its schema brought to the newest revision once.
+
+    A site that never runs ``flask haven db upgrade`` keeps working: the first
+    use creates the tables (empty database), adopts tables an older release
+    made, or applies the missing revisions, under a lock that other worker
+    processes wait on. Once the schema is known to be current this costs
+    nothing. A failure (the database is down) is raised to the caller and
+    tried again on the next use.
+    """
+    engine = engine_of(app)
+    if engine not in _READY:
+        from . import migrations  # Alembic is imported only when a revision must run
+
+        with state_of(app).engine_lock:
+            if engine not in _READY:
+                migrations.ensure_schema(engine)
+                _READY.add(engine)
+    return engine
 
 
 def get_engine() -> Engine:

@@ -17,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.exceptions import NotFound
 
-from . import coexist, page
+from . import caching, chrome, coexist, page
 from . import config as haven_config
 from .assets import COMPONENTS_DIR, DIST_DIR, AssetManifest, can_auto_build
 from .config import HavenConfigError, is_absolute_http_url
@@ -28,8 +28,9 @@ from .csrf import csrf_token
 from .errors import healthz, init_errors
 from .feedback.views import _has_feedback_blueprint, feedback_url, require_secret_key
 from .i18n import LocaleSelector, Translator, init_i18n
+from .quick_exit import answer_journey_request, count_exit_view
 from .ratelimit import LimitsRateLimitStore
-from .security import NO_STORE, apply_security_headers, no_store
+from .security import NO_STORE, apply_security_headers, from_this_site, no_store
 from .settings import HavenSettings, maintenance_from_environment, parse_settings
 from .state import (
     EXTENSION_KEY,
@@ -74,6 +75,7 @@ class Haven:
     """
 
     no_store = staticmethod(no_store)
+    sensitive = staticmethod(page.sensitive)
     consent = consent_manager.consent
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -87,9 +89,10 @@ class Haven:
             app.config.setdefault(key, default)
         if maintenance_from_environment():
             app.config["HAVEN_MAINTENANCE"] = True
-        # Our forms' CSRF tokens live in Flask's session cookie, which every
-        # visitor of a page with the banner gets: give it safe flags unless the
-        # site chose its own (Flask's defaults are no SameSite and no Secure).
+        # The feedback form's CSRF token and the no-JavaScript banner's one-time
+        # message live in Flask's session cookie (never set by merely reading
+        # a page with the banner): give it safe flags unless the site chose its
+        # own (Flask's defaults are no SameSite and no Secure).
         if app.config.get("SESSION_COOKIE_SAMESITE") is None:
             app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
@@ -143,11 +146,15 @@ class Haven:
         blueprint.add_url_rule(
             "/quick-exit", "quick_exit", _quick_exit_clear, methods=["GET", "POST"]
         )
+        blueprint.add_url_rule(
+            "/quick-exit/count", "quick_exit_count", count_exit_view, methods=["POST"]
+        )
         app.register_blueprint(blueprint)
 
         app.jinja_env.globals["haven"] = self
         app.jinja_env.globals["csrf_token"] = csrf_token
         page.init_app(app)
+        chrome.init_app(app)
         # Translations come before anything that renders text.
         init_i18n(app, state.translator)
 
@@ -169,6 +176,11 @@ class Haven:
         app.before_request(resolve_request_state)
 
         app.after_request(apply_security_headers)
+        # Journey protection: a redirect the journey script asked for comes back
+        # as Haven-Location, for location.replace (flask_haven/quick_exit.py).
+        app.after_request(answer_journey_request)
+        # Cache-Control (HAVEN_NO_STORE), CDN-Cache-Control and Vary, after every other hook.
+        caching.init_app(app)
 
         from .cli import haven_cli
 
@@ -218,6 +230,13 @@ class Haven:
         """URL of the route that answers with ``Clear-Site-Data`` then leaves."""
         return url_for("haven.quick_exit")
 
+    def quick_exit_count_url(self, *, external: bool = False) -> str:
+        """URL the quick exit posts to when ``HAVEN_QUICK_EXIT_COUNTS`` is on.
+
+        ``external`` gives the absolute URL, which a link's ``ping`` must be.
+        """
+        return url_for("haven.quick_exit_count", _external=external)
+
 
 class _SecureOnHttpsSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, marked ``Secure`` whenever the request is HTTPS.
@@ -266,7 +285,7 @@ def _quick_exit_clear() -> Response:
     quick_exit = current_state().settings.quick_exit
     if not quick_exit.enabled:
         raise NotFound()
-    same_site = _from_this_site()
+    same_site = from_this_site()
     response = Response(status=204 if same_site else 403)
     if request.method == "GET":
         response.status_code = 303
@@ -275,21 +294,3 @@ def _quick_exit_clear() -> Response:
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.headers["Cache-Control"] = NO_STORE
     return response
-
-
-def _from_this_site() -> bool:
-    """Did this request come from our own pages (Fetch Metadata, else Origin)?
-
-    ``Sec-Fetch-Site`` is sent by every current browser: ``same-origin`` is
-    our page, ``none`` a typed address or bookmark. Without it (an old
-    browser), a present ``Origin`` must be ours; a request with neither is
-    let through, since such a browser also sends no ``Origin`` on our own
-    link and the exit must keep working there.
-    """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return origin == request.host_url.rstrip("/")

@@ -39,6 +39,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask_babel import Babel, Domain, force_locale, get_locale
 from markupsafe import Markup, escape
 
+from .caching import language_came_from_browser
 from .state import current_state
 
 DOMAIN = "flask_haven"
@@ -103,6 +104,7 @@ class Translator:
     def _browser_choice(self) -> str | None:
         # In the browser's order of preference, each tag or else its language
         # (cy-GB -> cy) before the next tag: "cy-GB, en;q=0.5" means Welsh.
+        language_came_from_browser()  # the page now varies by Accept-Language
         wanted = [tag.replace("-", "_") for tag in request.accept_languages.values()]
         offered = [language.replace("-", "_") for language in self.languages]
         return negotiate_locale(wanted, offered)

@@ -22,15 +22,21 @@ empty favicon stops a ``/favicon.ico`` request (a 404 in the console).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, url_for
 from markupsafe import Markup, escape
 
 from .consent.manager import consent
-from .i18n import page_direction, page_language_tag
+from .i18n import gettext, localize, page_direction, page_language_tag
 from .state import current_state
 
 MAIN_ID = "main-content"
+_SENSITIVE_KEY = "haven_sensitive"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _attributes(pairs: list[tuple[str, str | None]]) -> Markup:
@@ -54,8 +60,13 @@ def html_attributes(
         ("dir", (dir or "").strip() or page_direction()),
         ("class", _join_classes("haven-template", classes)),
     ]
-    if consent.enabled:
+    manager = current_state().consent
+    if manager.policy is not None:
         pairs.append(("data-haven-consent", " ".join(consent.allowed_categories())))
+        # The Google Consent Mode map, when the site set one: the bundle tells
+        # Google's tags what the person chose (no inline script needed).
+        if manager.settings.google_consent_mode:
+            pairs.append(("data-haven-consent-mode", consent.consent_mode()))
     return _attributes(pairs)
 
 
@@ -66,7 +77,8 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
     ``favicon=False`` when the site has an icon of its own; ``scripts=False``
     renders the no-JavaScript experience.
     """
-    extension = current_state().extension
+    state = current_state()
+    extension = state.extension
     tags: list[str] = []
     if favicon:
         # An empty icon: browsers keep no recognisable site icon in history or
@@ -78,6 +90,12 @@ def head(*, favicon: bool = True, styles: bool = True, scripts: bool = True) -> 
     js = extension.asset_url("js") if scripts else None
     if js:
         tags.append(f'<script src="{escape(js)}" defer></script>')
+        manager = state.consent
+        if manager.policy is not None and manager.settings.google_consent_mode:
+            # The Google Consent Mode bridge, only for sites that map to it;
+            # deferred after the bundle, whose haven.consent it uses.
+            bridge = url_for("haven.static", filename="consent-mode.js")
+            tags.append(f'<script src="{escape(bridge)}" defer></script>')
     return Markup("\n  ".join(tags))  # noqa: S704  (escaped)
 
 
@@ -125,6 +143,36 @@ def main_attributes() -> Markup:
     return _attributes([("id", MAIN_ID), ("tabindex", "-1")])
 
 
+def sensitive(view: F) -> F:
+    """Mark a view's pages as sensitive: their document title becomes the neutral
+    ``HAVEN_DISCREET_TITLE`` (``haven.sensitive`` on the view, under ``@app.route``).
+
+    A template can do the same with ``{% set haven_sensitive = true %}``.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        setattr(g, _SENSITIVE_KEY, True)
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def discreet_title(marked: bool = False) -> str | None:
+    """The neutral title for this page if it is sensitive (``marked`` by its
+    template, or its view decorated with :func:`sensitive`), else ``None``.
+
+    The title is what a browser keeps longest: in its history list, in the
+    tab switcher, in address-bar suggestions. Only the title changes; the
+    page's heading still says what it is about.
+    """
+    if not (marked or g.get(_SENSITIVE_KEY)):
+        return None
+    own = current_state().settings.discreet_title
+    # Translators: the neutral document title of a page a site marks as sensitive.
+    return localize(own) if own is not None else gettext("Information")
+
+
 def breakable_name(name: str) -> Markup:
     """``name`` (a cookie's, a file's) escaped, with a line-break opportunity
     after each ``_``, ``-`` and ``.``: a long name wraps between its parts
@@ -142,5 +190,6 @@ def init_app(app: Flask) -> None:
         haven_body_start=body_start,
         haven_body_end=body_end,
         haven_main_attributes=main_attributes,
+        haven_discreet_title=discreet_title,
         haven_breakable_name=breakable_name,
     )

@@ -42,7 +42,10 @@ def security_headers(csp: str | None) -> dict[str, str]:
     return {
         "Content-Security-Policy": csp or DEFAULT_CSP,
         # Nothing about the page a person was reading leaks to the next site.
-        "Referrer-Policy": "no-referrer",
+        # ``same-origin``, not ``no-referrer``: under ``no-referrer`` a browser
+        # sends ``Origin: null`` on our own form posts, and a browser without
+        # Fetch Metadata would then have nothing to prove them ours (csrf.py).
+        "Referrer-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Cross-Origin-Opener-Policy": "same-origin",
@@ -63,8 +66,6 @@ def apply_security_headers(response: Response) -> Response:
             response.headers.setdefault(
                 "Strict-Transport-Security", f"max-age={settings.hsts_max_age}"
             )
-    if settings.no_store and response.mimetype == "text/html":
-        response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -86,3 +87,17 @@ def no_store(view: F) -> F:
         return response
 
     return cast(F, wrapper)
+
+
+def from_this_site() -> bool:
+    """Did this request come from our own pages, or say nothing at all?
+
+    The one reading of a request's source (:func:`~flask_haven.csrf.request_source`:
+    Fetch Metadata, else ``Origin``, ``X-Requested-With`` or ``Referer``), with
+    one difference from the consent routes: a request that says nothing (an
+    old browser following our own link sends no ``Origin``) is let through,
+    since the quick exit and its count must keep working there.
+    """
+    from .csrf import request_source
+
+    return request_source() != "other"

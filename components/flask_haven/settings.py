@@ -25,7 +25,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .config import DEFAULTS, QUICK_EXIT_TRIGGERS, HavenConfigError, is_absolute_http_url
+from .config import (
+    DEFAULTS,
+    QUICK_EXIT_POSITIONS,
+    QUICK_EXIT_TRIGGERS,
+    HavenConfigError,
+    is_absolute_http_url,
+)
+from .consent.codec import REASK_MODES
 from .consent.policy import Policy, load_policy
 from .feedback.ratelimit import RateLimitStore
 from .feedback.settings import PHASES, Question, RateLimit, parse_questions, parse_rate_limit
@@ -45,6 +52,12 @@ class QuickExitSettings:
     url: str
     trigger: str
     clear_site_data: bool
+    # "top" or "bottom": where the bar sits on narrow screens.
+    position: str
+    ignore_in_fields: bool
+    counts: bool
+    # Moving between the site's own pages replaces the history entry (with JavaScript).
+    journey_protection: bool
     # The site's own link text and hint; None means the catalogue's.
     text: LocalText | None = None
     hint: LocalText | None = None
@@ -62,6 +75,12 @@ class ConsentSettings:
     # Bounds on the save endpoints: posts per client, and body bytes.
     rate_limit: RateLimit | None
     max_request_bytes: int
+    # "changes" or "revision": what a new policy revision asks again.
+    reask: str = "changes"
+    # Parent domain the consent cookie is shared on, or None (this host only).
+    cookie_domain: str | None = None
+    # Category -> Google Consent Mode types, or None (no bridge).
+    google_consent_mode: Mapping[str, tuple[str, ...]] | None = None
     # The banner's own paragraphs and confirmation; empty/None means the catalogue's.
     banner_text: tuple[LocalText, ...] = ()
     saved_text: LocalText | None = None
@@ -108,8 +127,12 @@ class HavenSettings:
     locale: str | None
     translation_directories: tuple[Path, ...]
     service_name: LocalText
+    # The neutral title of pages marked sensitive; None means our translated default.
+    discreet_title: LocalText | None
     url_prefix: str
     no_store: bool
+    # Seconds a shared cache may keep a first-visit page; None marks none shareable.
+    shared_cache_max_age: int | None
     # Seconds of Strict-Transport-Security on HTTPS responses; None sends none.
     hsts_max_age: int | None
     security_headers: bool
@@ -147,8 +170,10 @@ def parse_settings(config: Mapping[str, Any], *, debug: bool = False) -> HavenSe
         *_languages(values),
         translation_directories=tuple(map(Path, values["HAVEN_TRANSLATION_DIRECTORIES"])),
         service_name=values["HAVEN_SERVICE_NAME"] or "",
+        discreet_title=_discreet_title(values["HAVEN_DISCREET_TITLE"]),
         url_prefix=prefix,
         no_store=bool(values["HAVEN_NO_STORE"]),
+        shared_cache_max_age=_shared_cache_max_age(values["HAVEN_SHARED_CACHE_MAX_AGE"]),
         hsts_max_age=_hsts(values["HAVEN_HSTS_MAX_AGE"]),
         security_headers=bool(values["HAVEN_SECURITY_HEADERS"]),
         csp=values["HAVEN_CSP"],
@@ -202,6 +227,12 @@ def _quick_exit(values: Mapping[str, Any]) -> QuickExitSettings:
             f"HAVEN_QUICK_EXIT_TRIGGER must be one of {', '.join(QUICK_EXIT_TRIGGERS)}; "
             f"got {trigger!r}."
         )
+    position = values["HAVEN_QUICK_EXIT_POSITION"]
+    if position not in QUICK_EXIT_POSITIONS:
+        raise HavenConfigError(
+            f"HAVEN_QUICK_EXIT_POSITION must be one of {', '.join(QUICK_EXIT_POSITIONS)}; "
+            f"got {position!r}."
+        )
     for key in ("HAVEN_QUICK_EXIT_TEXT", "HAVEN_QUICK_EXIT_HINT"):
         check_local_text(values[key], key)
     return QuickExitSettings(
@@ -209,9 +240,20 @@ def _quick_exit(values: Mapping[str, Any]) -> QuickExitSettings:
         url=exit_url,
         trigger=trigger,
         clear_site_data=bool(values["HAVEN_QUICK_EXIT_CLEAR_SITE_DATA"]),
+        position=position,
+        ignore_in_fields=bool(values["HAVEN_QUICK_EXIT_IGNORE_IN_FIELDS"]),
+        counts=bool(values["HAVEN_QUICK_EXIT_COUNTS"]),
+        journey_protection=bool(values["HAVEN_JOURNEY_PROTECTION"]),
         text=values["HAVEN_QUICK_EXIT_TEXT"],
         hint=values["HAVEN_QUICK_EXIT_HINT"],
     )
+
+
+def _discreet_title(value: object) -> LocalText | None:
+    # An empty <title> is worse than a neutral one (browsers then show the
+    # address), so a blank text is refused along with any other non-text.
+    check_local_text(value, "HAVEN_DISCREET_TITLE")
+    return value  # type: ignore[return-value]
 
 
 def _consent(
@@ -244,9 +286,82 @@ def _consent(
         settings_url=settings_url,
         rate_limit=parse_rate_limit(values["HAVEN_CONSENT_RATE_LIMIT"], "HAVEN_CONSENT_RATE_LIMIT"),
         max_request_bytes=_consent_max_bytes(values["HAVEN_CONSENT_MAX_REQUEST_BYTES"]),
+        reask=_reask(values["HAVEN_CONSENT_REASK"]),
+        cookie_domain=_cookie_domain(values["HAVEN_CONSENT_COOKIE_DOMAIN"]),
+        google_consent_mode=_google_consent_mode(
+            values["HAVEN_CONSENT_GOOGLE_CONSENT_MODE"], policy
+        ),
         banner_text=_paragraphs(values["HAVEN_COOKIE_BANNER_TEXT"], "HAVEN_COOKIE_BANNER_TEXT"),
         saved_text=_local_text(values, "HAVEN_COOKIE_BANNER_SAVED_TEXT"),
     )
+
+
+# Google's consent types (Consent Mode v2 adds ad_user_data and ad_personalization).
+GOOGLE_CONSENT_TYPES = (
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+)
+
+
+def _reask(value: object) -> str:
+    if value not in REASK_MODES:
+        raise HavenConfigError(
+            f"HAVEN_CONSENT_REASK must be {' or '.join(map(repr, REASK_MODES))}; got {value!r}."
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def _cookie_domain(value: object) -> str | None:
+    if value is None:
+        return None
+    domain = str(value).strip().lower().lstrip(".") if isinstance(value, str) else ""
+    # One host name, at least two labels: a browser refuses a Domain of a
+    # single label (or a public suffix, which it is the site's job to avoid).
+    if not re.fullmatch(
+        r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", domain
+    ):
+        raise HavenConfigError(
+            "HAVEN_CONSENT_COOKIE_DOMAIN must be a parent domain such as 'example.org' "
+            f"(no scheme, port or path) or None; got {value!r}."
+        )
+    return domain
+
+
+def _google_consent_mode(
+    value: object, policy: Policy | None
+) -> Mapping[str, tuple[str, ...]] | None:
+    if value is None:
+        return None
+    problem = None
+    if not isinstance(value, Mapping) or not value:
+        problem = "a non-empty mapping of category name to Google consent types"
+    elif policy is None:
+        problem = "used with HAVEN_CONSENT_POLICY (it maps the policy's categories)"
+    else:
+        for category, types in value.items():
+            if policy.category(str(category)) is None:
+                problem = f"categories of the policy; {category!r} is not one"
+            elif (
+                isinstance(types, str)
+                or not types
+                or not all(t in GOOGLE_CONSENT_TYPES for t in types)
+            ):
+                problem = (
+                    f"lists of Google consent types ({', '.join(GOOGLE_CONSENT_TYPES)}); "
+                    f"{category!r} has {types!r}"
+                )
+            if problem:
+                break
+    if problem:
+        raise HavenConfigError(f"HAVEN_CONSENT_GOOGLE_CONSENT_MODE must be {problem}.")
+    assert isinstance(value, Mapping)
+    return MappingProxyType({str(k): tuple(v) for k, v in value.items()})
 
 
 def _local_text(values: Mapping[str, Any], key: str) -> LocalText | None:
@@ -389,6 +504,18 @@ def _hsts(value: object) -> int | None:
     if not _whole(value, minimum=0):
         raise HavenConfigError(
             f"HAVEN_HSTS_MAX_AGE must be a whole number of seconds or None; got {value!r}."
+        )
+    assert isinstance(value, int)
+    return value
+
+
+def _shared_cache_max_age(value: object) -> int | None:
+    if value is None:
+        return None
+    if not _whole(value, minimum=1):
+        raise HavenConfigError(
+            f"HAVEN_SHARED_CACHE_MAX_AGE must be a whole number of seconds (1 or more) or None; "
+            f"got {value!r}."
         )
     assert isinstance(value, int)
     return value

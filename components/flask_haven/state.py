@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from .assets import AssetManifest
+    from .chrome import FragmentCache
     from .consent.manager import ConsentManager, RequestConsent
     from .extension import Haven
     from .feedback.ratelimit import RateLimitStore
@@ -38,9 +39,10 @@ if TYPE_CHECKING:
 EXTENSION_KEY = "haven"
 _REQUEST_KEY = "haven_request"
 
-# Endpoints that serve files: nothing about consent or language matters there,
-# so the resolver leaves them alone (no cookie decoding, no session access).
-_FILE_ENDPOINTS = frozenset({"haven.static", "static"})
+# Endpoints that serve files, and the quick exit's counter (which must read and
+# set no cookie): nothing about consent or language matters there, so the
+# resolver leaves them alone (no cookie decoding, no session access).
+_FILE_ENDPOINTS = frozenset({"haven.static", "static", "haven.quick_exit_count"})
 
 
 @dataclass(eq=False)
@@ -68,6 +70,8 @@ class HavenState:
     # (quick exit and all) from starting.
     engine: Engine | None = None
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The chrome's finished fragments (flask_haven/chrome.py), made on first use.
+    fragments: FragmentCache | None = None
 
 
 @dataclass(eq=False)

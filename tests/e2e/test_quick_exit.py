@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from flask import Flask
+from playwright.sync_api import Browser, Page, Route, expect
 
+from flask_haven.db import get_engine
+from flask_haven.quick_exit import daily_counts
 from flask_haven.testing import QuickExit
 
 from .conftest import (
@@ -18,10 +23,15 @@ from .conftest import (
 )
 
 LEFT = re.compile("^" + re.escape(EXIT_URL))
+# A page of another site, before the visit.
+BLANK_URL = "https://before.example/"
 
 
 def read_news_after_the_gallery(page: Page) -> QuickExit:
-    """Two pages in the tab's history: the gallery, then the news page."""
+    """A page of another site, then two pages of this one: the gallery, then the
+    news page (which, with the demo's journey protection, took the gallery's place)."""
+    page.route(BLANK_URL, lambda route: route.fulfill(content_type="text/html", body="<p>Before"))
+    page.goto(BLANK_URL)
     open_page(page, "/components/")
     page.get_by_role("link", name="News").click()
     page.wait_for_url("**/")
@@ -31,7 +41,7 @@ def read_news_after_the_gallery(page: Page) -> QuickExit:
 
 def assert_back_skips_the_page_left(page: Page) -> None:
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/components/$"))
+    expect(page).to_have_url(BLANK_URL)
 
 
 def test_escape_leaves_with_replace_so_back_skips_the_page(page: Page) -> None:
@@ -49,18 +59,28 @@ def test_five_quick_escapes_still_leave(page: Page) -> None:
     expect(page.get_by_role("heading", name="Weather")).to_be_visible()
 
 
-def test_escapes_pressed_while_leaving_restart_the_exit(page: Page, held_exit: HeldExit) -> None:
-    """Escape means 'stop loading' to a browser; each press must re-issue the exit."""
+def test_escapes_pressed_while_leaving_are_taken_from_the_browser(
+    page: Page, held_exit: HeldExit
+) -> None:
+    """Escape means 'stop loading' to a browser: each press while leaving is
+    prevented, and the exit is not restarted (WebKit drops a restarted one)."""
     open_page(page, "/")
+    prevented: list[bool] = []
+    page.expose_function("__havenTestPrevented", lambda value: prevented.append(value))
+    page.evaluate(
+        """() => window.addEventListener('keydown', (event) => {
+              window.__havenTestPrevented(event.defaultPrevented)
+            })"""
+    )
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
-    # Route callbacks arrive while Playwright waits; on a busy machine the
-    # second request can take a while to reach us, so wait for it, bounded.
+    # Binding calls arrive while Playwright waits; bounded, on a busy machine.
     for _ in range(100):
-        if len(held_exit.routes) >= 2:
+        if len(prevented) >= 2 and held_exit.routes:
             break
         page.wait_for_timeout(50)
-    assert len(held_exit.routes) >= 2, "the second Escape did not restart the navigation"
+    assert prevented == [True, True], "a press while leaving reached the browser"
+    assert len(held_exit.routes) == 1, "a press while leaving restarted the navigation"
     held_exit.release()
     QuickExit(page).assert_left()
 
@@ -151,11 +171,13 @@ def test_escape_that_is_not_a_deliberate_press_does_not_leave(page: Page, init: 
 
 
 def test_escape_twice_trigger(page: Page) -> None:
+    page.clock.install()
     open_page(page, "/components/quick-exit/escape-twice/preview")
     page.keyboard.press("Escape")
-    page.wait_for_timeout(1100)  # longer than the press window: the count starts again
-    assert not LEFT.match(page.url)
+    page.clock.run_for(3100)  # longer than the gap between presses: the count starts again
     page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url)
     page.keyboard.press("Escape")
     QuickExit(page).assert_left()
 
@@ -232,13 +254,153 @@ def test_clear_site_data_example_clears_cookies_and_storage(page: Page) -> None:
     assert page.context.cookies() == []
 
 
-def test_without_javascript_the_link_still_leaves(browser: Browser, base_url: str) -> None:
+@pytest.mark.usefixtures("counting")
+def test_without_javascript_the_link_still_leaves_and_is_counted(
+    browser: Browser, base_url: str, haven_app: Flask
+) -> None:
     context = browser.new_context(java_script_enabled=False, base_url=base_url)
     context.route(EXIT_URL + "**", fulfill_exit_page)
     page = context.new_page()
     page.goto("/")
     quick_exit = QuickExit(page)
     expect(quick_exit.hint).to_be_visible()
+    before = todays_exits(haven_app)
     quick_exit.leave_by_link()
     quick_exit.assert_left()
+    # The link's `ping` counts it, alongside the navigation.
+    wait_for(lambda: todays_exits(haven_app) == before + 1, page, "the no-JS exit was not counted")
     context.close()
+
+
+def todays_exits(app: Flask) -> int:
+    with app.app_context():
+        return next(iter(daily_counts(get_engine(), 1))).exits
+
+
+def wait_for(condition: Callable[[], bool], page: Page, what: str) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(what)
+
+
+@pytest.fixture
+def counting(haven_app: Flask) -> None:
+    """Nothing counted yet against 127.0.0.1, which every test shares: the count
+    endpoint takes at most a few exits a minute from one client."""
+    haven_app.extensions["haven"].limiter.reset()
+
+
+@pytest.fixture
+def quick_exit_settings(haven_app: Flask) -> Iterator[Callable[..., None]]:
+    """Change the live app's quick exit settings for one test (they are parsed once
+    at start-up, so a copy is swapped in), and put them back afterwards."""
+    state = haven_app.extensions["haven"]
+    before = state.settings
+
+    def change(**fields: object) -> None:
+        quick_exit = dataclasses.replace(before.quick_exit, **fields)
+        state.settings = dataclasses.replace(before, quick_exit=quick_exit)
+
+    yield change
+    state.settings = before
+
+
+MARKS_ON = "() => document.querySelectorAll('.haven-quick-exit__mark--on').length"
+MARKS_SHOWN = """() => [...document.querySelectorAll('.haven-quick-exit__mark')]
+  .filter(mark => getComputedStyle(mark).visibility === 'visible').length"""
+
+
+def test_each_press_lights_a_mark_and_is_announced(page: Page) -> None:
+    page.clock.install()
+    open_page(page, "/components/quick-exit/shift-thrice/preview")
+    status = page.get_by_role("status")
+    assert page.evaluate(MARKS_SHOWN) == 0, "marks show before any press"
+    # The marks are for the eye; a screen reader hears the status instead.
+    expect(page.locator(".haven-quick-exit__progress")).to_have_attribute("aria-hidden", "true")
+
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Pressed 1 of 3 times. Keep pressing to leave this site.")
+    assert page.evaluate(MARKS_ON) == 1 and page.evaluate(MARKS_SHOWN) == 3
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Pressed 2 of 3 times. Keep pressing to leave this site.")
+    assert page.evaluate(MARKS_ON) == 2
+
+    # Typing a letter starts the count again, and clears what was announced.
+    page.keyboard.press("a")
+    expect(status).to_have_text("")
+    assert page.evaluate(MARKS_ON) == 0 and page.evaluate(MARKS_SHOWN) == 0
+
+    # So does a pause longer than the gap between presses.
+    page.keyboard.press("Shift")
+    assert page.evaluate(MARKS_ON) == 1
+    page.clock.run_for(3100)
+    assert page.evaluate(MARKS_ON) == 0
+
+    # And a page restored from the back/forward cache starts from nothing.
+    page.keyboard.press("Shift")
+    page.evaluate(
+        "() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+    )
+    assert page.evaluate(MARKS_ON) == 0
+    expect(status).to_have_text("")
+
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    QuickExit(page).assert_left()
+
+
+def test_the_option_to_ignore_escape_while_typing(
+    page: Page, quick_exit_settings: Callable[..., None]
+) -> None:
+    quick_exit_settings(ignore_in_fields=True)
+    open_page(page, "/feedback")
+    page.get_by_role("textbox", name="Your feedback").press("Escape")
+    page.wait_for_timeout(300)
+    assert not LEFT.match(page.url), "Escape in a text field left the site"
+    # Out of the field, one Escape leaves as always.
+    page.get_by_role("button", name="Send feedback").focus()
+    page.keyboard.press("Escape")
+    QuickExit(page).assert_left()
+
+
+def test_escape_in_a_text_field_leaves_by_default(page: Page) -> None:
+    open_page(page, "/feedback")
+    page.get_by_role("textbox", name="Your feedback").press("Escape")
+    QuickExit(page).assert_left()
+
+
+def test_the_gallery_header_exit_is_a_link_only_but_previews_keep_the_key(page: Page) -> None:
+    open_page(page, "/components/quick-exit/")
+    bar = page.locator("body > .haven-quick-exit")
+    expect(bar.get_by_role("link", name="Leave this site")).to_be_visible()
+    expect(bar.locator("p")).to_have_count(0)  # no hint promising a key
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/components/quick-exit/"), "Escape sent a designer away"
+
+    # A preview keeps the key: Escape inside it leaves, within its frame.
+    frame = page.frame_locator("iframe[title='Preview: Quick exit, default example']")
+    frame.get_by_role("link", name="Leave this site").focus()
+    page.keyboard.press("Escape")
+    preview = page.frame(url=re.compile(r"/default/preview|weather"))
+    assert preview is not None
+    wait_for(lambda: preview.url.startswith(EXIT_URL), page, "the preview did not leave")
+    assert page.url.endswith("/components/quick-exit/")
+
+
+@pytest.mark.usefixtures("counting")
+def test_an_exit_is_counted_and_counting_never_delays_it(page: Page, haven_app: Flask) -> None:
+    before = todays_exits(haven_app)
+    held: list[Route] = []
+    page.route("**/_haven/quick-exit/count", lambda route: held.append(route))
+    open_page(page, "/")
+    QuickExit(page).press_escape()
+    # Left while the count is still unanswered: nothing waits for it.
+    QuickExit(page).assert_left()
+    wait_for(lambda: bool(held), page, "no count was sent")
+    assert held[0].request.method == "POST" and not held[0].request.post_data
+    assert todays_exits(haven_app) == before
+    held[0].continue_()
+    wait_for(lambda: todays_exits(haven_app) == before + 1, page, "the exit was not counted")

@@ -238,6 +238,10 @@ def check_reflow(page: Page) -> list[str]:
 
 def check_axe_on_a_phone(page: Page) -> list[str]:
     page.set_viewport_size(PHONE)
+    # From the top, as the page loads: scrolled (the keyboard walk leaves it
+    # anywhere), the sticky bar lies over links below it, and axe would count
+    # the bar's link as their too-close neighbour.
+    page.evaluate("() => window.scrollTo(0, 0)")
     return [f"at 320 px: {problem}" for problem in check_axe(page)]
 
 

@@ -10,7 +10,12 @@ request interception):
   ``localhost``: Chromium sometimes asks DNS about it, which took 5 s here.);
 - a ``report-uri`` on the Content-Security-Policy, so every engine reports
   every violation (the page's load included) to the server;
-- a log of the requests the server received (the quick exit's keepalive POST).
+- a log of the requests the server received (the quick exit's keepalive POST);
+- with ``HAVEN_ENGINES_BROKEN_EXIT=1`` in the environment, a deliberately
+  broken quick exit: the bundle is served with ``location.replace(…)``
+  rewritten to ``location.href = …``. The tests that prove Back skips the
+  page left must then fail in every engine (docs/engines.md says how to run
+  this check).
 
 Tests take ``haven_engine`` (JavaScript on) or ``haven_engine_nojs`` from the
 flask-haven plugin: our own QA tooling, the same a site's QA team uses.
@@ -19,6 +24,8 @@ flask-haven plugin: our own QA tooling, the same a site's QA team uses.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,6 +43,20 @@ from flask_haven.testing.plugin import LiveServer
 EXIT_PATH = "/_engines/exit"
 BLANK_PATH = "/_engines/blank"
 EXIT_PAGE = b"<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
+# Set by the demo's analytics script, which may run only after consent.
+GATED = "demo_analytics"
+
+
+def script_set(cookies: dict[str, str], name: str) -> bool:
+    """Whether a script set cookie ``name`` (the demo's scripts set ``1``).
+
+    A cookie the server deleted was once seen listed by Firefox with an empty
+    value (1 of about 20 runs, not explained): it holds nothing, so only a
+    value counts.
+    """
+    return bool(cookies.get(name))
+
+
 BLANK_PAGE = b"<!DOCTYPE html><html lang='en'><title>Blank</title></html>"
 
 
@@ -63,12 +84,29 @@ def exit_site(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
     return stub_page(EXIT_PAGE, start_response)
 
 
+BROKEN_EXIT = os.environ.get("HAVEN_ENGINES_BROKEN_EXIT") == "1"
+REPLACE_CALL = re.compile(rb"location\.replace\(([^()]*)\)")
+
+
+def break_quick_exit(bundle: bytes) -> bytes:
+    """The JS bundle with every ``location.replace(x)`` turned into ``location.href = x``.
+
+    Fails loudly if there is none to break: a check that changed nothing
+    would prove nothing.
+    """
+    broken, count = REPLACE_CALL.subn(rb"location.href = (\1)", bundle)
+    if not count:
+        raise RuntimeError("HAVEN_ENGINES_BROKEN_EXIT: no location.replace( in the bundle")
+    return broken
+
+
 class EngineSite:
     """WSGI: the test-only pages, else the demo app (set later, once the port is known)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, broken_exit: bool = False) -> None:
         self.app: Any = None
         self.requests: list[tuple[str, str]] = []
+        self.broken_exit = broken_exit
         self._lock = threading.Lock()
 
     def __call__(
@@ -79,8 +117,30 @@ class EngineSite:
             self.requests.append((environ.get("REQUEST_METHOD", ""), path))
         if path == BLANK_PATH:
             return stub_page(BLANK_PAGE, start_response)
+        if self.broken_exit and "/dist/haven." in path and path.endswith(".js"):
+            return self._broken_bundle(environ, start_response)
         result: Iterable[bytes] = self.app(environ, start_response)
         return result
+
+    def _broken_bundle(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        # Always the whole file (never "304 Not Modified"), so there is one to break.
+        environ = {
+            k: v
+            for k, v in environ.items()
+            if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+        }
+        answer: list[Any] = []
+        body = self.app(environ, lambda status, headers, *rest: answer.extend([status, headers]))
+        try:
+            bundle = break_quick_exit(b"".join(body))
+        finally:
+            getattr(body, "close", lambda: None)()
+        status, headers = answer
+        keep = [(k, v) for k, v in headers if k.lower() not in ("content-length", "etag")]
+        start_response(status, [*keep, ("Content-Length", str(len(bundle)))])
+        return [bundle]
 
     def posts_to(self, path: str) -> int:
         """How many POSTs to ``path`` the server has received."""
@@ -90,7 +150,7 @@ class EngineSite:
 
 @pytest.fixture(scope="session")
 def engine_site() -> EngineSite:
-    return EngineSite()
+    return EngineSite(broken_exit=BROKEN_EXIT)
 
 
 @pytest.fixture(scope="session")
@@ -133,6 +193,14 @@ def haven_app(engine_site: EngineSite, haven_live_server: LiveServer) -> Flask:
 
 
 @pytest.fixture(scope="session")
+def haven_base_url(haven_live_server: LiveServer) -> str:
+    """This directory's server. The plugin's own ``haven_base_url`` is session-wide:
+    once a browser test elsewhere in this process has asked for it, it holds that
+    test's server (whose quick exit goes to another address), not this one."""
+    return haven_live_server.url
+
+
+@pytest.fixture(scope="session")
 def haven_engine_reset_url(haven_live_server: LiveServer) -> str:
     """The cheapest page on the site, for deleting its cookies between tests."""
     return haven_live_server.url + BLANK_PATH
@@ -151,10 +219,9 @@ def _no_csp_violations(
     ]
     csp_reports.take()
     yield
-    if request.node.get_closest_marker("csp_violation_expected"):
-        csp_reports.wait_for_report(timeout=1)
-        return
     seen = csp_reports.take()
+    if request.node.get_closest_marker("csp_violation_expected"):
+        return
     for engine in engines:
         # The page may be mid-navigation; the report-uri covers it then.
         with contextlib.suppress(Exception):

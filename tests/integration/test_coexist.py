@@ -19,7 +19,7 @@ from .sites import make_site
 
 
 @pytest.mark.parametrize("csrf_first", [True, False])
-def test_csrfprotect_keeps_the_typed_feedback_and_the_banner_redirect(
+def test_csrfprotect_keeps_the_typed_feedback_and_leaves_consent_to_us(
     tmp_path: Path, csrf_first: bool
 ) -> None:
     # CSRFProtect set up before Haven (its hook runs first) or after it.
@@ -31,11 +31,18 @@ def test_csrfprotect_keeps_the_typed_feedback_and_the_banner_redirect(
     response = client.post("/feedback", data={"feedback": "Kept text", "csrf_token": "stale"})
     assert response.status_code == 400
     assert "Kept text" in response.get_data(as_text=True)
-    # The banner without JavaScript redirects back, with its own error message.
-    response = client.post(
-        "/_haven/consent", data={"cookies": "accept", "return_to": "/", "csrf_token": "x"}
-    )
+    # The consent forms carry no token: CSRFProtect must not refuse them, and
+    # our own origin check still does refuse another site's post.
+    response = client.post("/_haven/consent", data={"cookies": "accept", "return_to": "/"})
+    assert response.status_code == 303 and client.get_cookie("haven_consent") is not None
+    response = client.post("/cookies", data={"analytics": "no", "preferences": "no"})
     assert response.status_code == 303
+    client.delete_cookie("haven_consent")
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    response = client.post("/_haven/consent", data={"cookies": "accept"}, headers=cross)
+    assert response.status_code == 403 and client.get_cookie("haven_consent") is None
+    response = client.post("/cookies", data={"analytics": "yes"}, headers=cross)
+    assert response.status_code == 403 and client.get_cookie("haven_consent") is None
 
 
 def test_a_valid_feedback_post_works_after_the_form_was_parsed_by_another_extension(
@@ -163,12 +170,10 @@ def test_under_a_prefix_the_redirect_and_the_consent_cookie_stay_inside_it(
     site = make_site(tmp=tmp_path, config=config)
     client = site.test_client()
     base = "http://localhost/gethelp"
-    page = client.get("/", base_url=base).get_data(as_text=True)
-    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     response = client.post(
         "/_haven/consent",
         base_url=base,
-        data={"cookies": "accept", "return_to": "/?q=1", "csrf_token": token},
+        data={"cookies": "accept", "return_to": "/?q=1"},
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/gethelp/?q=1"

@@ -195,8 +195,9 @@ def test_key_flows_with_javascript(
 
     # Every link the library made stays inside the prefix.
     banner = _banner(page, site)
+    # (carrying the app-relative page to link back to after saving)
     expect(banner.get_by_role("link", name="Customise cookies")).to_have_attribute(
-        "href", f"{site.prefix}/cookies"
+        "href", f"{site.prefix}/cookies?return_to=%2F"
     )
     expect(page.get_by_role("link", name="Tell us what you think")).to_have_attribute(
         "href", f"{site.prefix}/feedback?return_to=/"

@@ -166,7 +166,7 @@ def test_banner_post_without_js_shows_the_error_and_saves_nothing(
     for choice in ("accept", "reject"):
         response = client.post(
             CONSENT_URL,
-            data={"csrf_token": token(client, "/"), "cookies": choice, "return_to": "/"},
+            data={"cookies": choice, "return_to": "/"},
         )
         assert response.status_code == 303 and response.headers["Location"] == "/"
         assert_no_consent_cookie(client, response)
@@ -185,7 +185,7 @@ def test_banner_post_with_js_answers_503_and_saves_nothing(
     before = row_counts(db)
     response = client.post(
         CONSENT_URL,
-        data={"csrf_token": token(client, "/"), "cookies": "accept", "return_to": "/"},
+        data={"cookies": "accept", "return_to": "/"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 503
@@ -203,11 +203,7 @@ def test_cookies_page_post_shows_the_error_and_saves_nothing(
     before = row_counts(db)
     response = client.post(
         "/cookies",
-        data={
-            "csrf_token": token(client, "/cookies"),
-            "analytics": "yes",
-            "preferences": "no",
-        },
+        data={"analytics": "yes", "preferences": "no"},
     )
     assert response.status_code == 503
     assert any(TECHNICAL_PROBLEM in text for text in alert_texts(response.data))

@@ -40,6 +40,19 @@ RETURN_PATHS = [
 return_path = st.sampled_from(RETURN_PATHS) | st.text(max_size=60)
 field_text = st.text(max_size=200) | st.sampled_from(PROBES)
 csrf_choice = st.sampled_from(["valid", "missing", "garbage"])
+# Where a consent post says it comes from: the test client sends Sec-Fetch-Site:
+# same-origin unless told otherwise; an empty value stands for a browser without it.
+OUR_PAGES = ({}, {"Sec-Fetch-Site": "", "Origin": "http://localhost"})
+source_choice = st.sampled_from(
+    [
+        *OUR_PAGES,
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Sec-Fetch-Site": "", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "", "Origin": "null"},
+        {"Sec-Fetch-Site": ""},
+    ]
+)
 accept = st.sampled_from(["text/html", "application/json", "*/*", "application/json;q=0.1", ""])
 
 
@@ -77,8 +90,10 @@ def consent_given(response: Any) -> set[str] | None:
             value = rest.split(";", 1)[0].strip('"')
             if not value:
                 return None  # deleted
+            # Format 2: each decision is <category>:<1 or 0>:<digest>, joined by "~".
             fields = value.split(".")
-            return set() if fields[3] == "-" else set(fields[3].split("~"))
+            decisions = [] if fields[3] == "-" else fields[3].split("~")
+            return {d.split(":")[0] for d in decisions if d.split(":")[1] == "1"}
     return None
 
 
@@ -90,20 +105,24 @@ def optional_categories(app: Flask) -> set[str]:
 @given(
     action=st.sampled_from(["accept", "reject", "hide", "", "ACCEPT", "accept "]) | field_text,
     back=return_path,
-    csrf=csrf_choice,
+    source=source_choice,
     accepts=accept,
 )
-def test_banner_endpoint(forms_app: Flask, action: str, back: str, csrf: str, accepts: str) -> None:
+def test_banner_endpoint(
+    forms_app: Flask, action: str, back: str, source: dict[str, str], accepts: str
+) -> None:
     needs(forms_app, "haven_consent.save")
-    client, token = with_token(forms_app, "/", csrf)
+    client = forms_app.test_client()
     headers = {"Accept": accepts} if accepts else {}
     response = client.post(
-        CONSENT_URL, data={**token, "cookies": action, "return_to": back}, headers=headers
+        CONSENT_URL, data={"cookies": action, "return_to": back}, headers={**headers, **source}
     )
-    sent = f"cookies={action!r} return_to={back!r} csrf={csrf} accept={accepts!r}"
+    sent = f"cookies={action!r} return_to={back!r} source={source} accept={accepts!r}"
     check(forms_app, response, sent)
     given_now = consent_given(response)
-    if csrf != "valid" or action not in ("accept", "reject"):
+    if source not in OUR_PAGES:
+        assert response.status_code == 403, sent
+    if source not in OUR_PAGES or action not in ("accept", "reject"):
         assert given_now is None, f"{sent}: consent recorded without a valid choice"
     elif action == "accept":
         assert given_now == optional_categories(forms_app), sent
@@ -119,23 +138,30 @@ yes_no = st.sampled_from(["yes", "no", None, "", "YES", "1", "true"]) | field_te
 
 
 @FUZZ
-@given(analytics=yes_no, preferences=yes_no, csrf=csrf_choice, accepts=accept)
+@given(analytics=yes_no, preferences=yes_no, source=source_choice, accepts=accept)
 def test_cookies_page(
-    forms_app: Flask, analytics: str | None, preferences: str | None, csrf: str, accepts: str
+    forms_app: Flask,
+    analytics: str | None,
+    preferences: str | None,
+    source: dict[str, str],
+    accepts: str,
 ) -> None:
     needs(forms_app, "haven_consent.save")
-    client, token = with_token(forms_app, "/cookies", csrf)
-    data = {**token}
+    client = forms_app.test_client()
+    data = {}
     if analytics is not None:
         data["analytics"] = analytics
     if preferences is not None:
         data["preferences"] = preferences
     headers = {"Accept": accepts} if accepts else {}
-    response = client.post("/cookies", data=data, headers=headers)
-    sent = f"{data} accept={accepts!r}"
+    response = client.post("/cookies", data=data, headers={**headers, **source})
+    sent = f"{data} source={source} accept={accepts!r}"
     check(forms_app, response, sent)
     given_now = consent_given(response)
-    if csrf != "valid" or analytics not in ("yes", "no") or preferences not in ("yes", "no"):
+    if source not in OUR_PAGES:
+        assert given_now is None, f"{sent}: consent recorded from another site's post"
+        assert response.status_code == 403, sent
+    elif analytics not in ("yes", "no") or preferences not in ("yes", "no"):
         assert given_now is None, f"{sent}: consent recorded from an incomplete form"
         assert response.status_code == 400, sent
     else:

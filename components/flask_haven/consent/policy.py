@@ -20,14 +20,22 @@ or as a dict / YAML file with the same fields (:func:`load_policy`). Each text
 (``{"en": "Analytics cookies", "cy": "Cwcis dadansoddi"}``) for a site in
 several languages. A policy
 is checked when the app starts: a mistake fails the deployment, not a visitor.
+
+Each optional category has a :attr:`~Category.digest` of everything a person is
+told about it. A consent cookie keeps the digest of each purpose the person
+decided on, so a later revision of the policy can tell which purposes are new
+or changed (``HAVEN_CONSENT_REASK``, docs/cookies.md).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +50,18 @@ ESSENTIAL = "essential"
 _CATEGORY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _VERSION = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _COOKIE_NAME = re.compile(r"^[A-Za-z0-9_\-.*!#$%&'+^`|]{1,128}$")
+# A cookie's Path and Domain go into Set-Cookie headers and document.cookie
+# as they are: no separators, spaces or control characters.
+_COOKIE_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+=:@%/-]{0,255}$")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_COOKIE_DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)*{_LABEL}$")
 PARTIES = ("first", "third")
+# The two UK exceptions a category may rely on instead of consent (PECR
+# Schedule A1, inserted by the Data (Use and Access) Act 2025; docs/cookies.md).
+EXCEPTIONS = ("statistics", "appearance")
+# Cookie values carry a digest per decided category; this many keeps a
+# consent cookie small however many categories a policy has.
+MAX_OPTIONAL_CATEGORIES = 16
 
 
 @dataclass(frozen=True)
@@ -50,12 +69,20 @@ class CookieInfo:
     """One cookie (or a family of cookies, with ``*`` in the name) a site sets.
 
     ``expiry`` is shown as written ("1 year", "When you close the browser").
+
+    ``paths`` and ``domains`` say where the cookie may be set, so refusing its
+    category deletes it everywhere: a cookie is only deleted with the path
+    and domain it was set with. ``paths`` defaults to ``("/",)``; ``domains``
+    lists parent domains (``"example.org"``) besides this host, which is
+    always cleared.
     """
 
     name: str
     purpose: LocalText
     expiry: LocalText
     party: str = "first"
+    paths: tuple[str, ...] = ("/",)
+    domains: tuple[str, ...] = ()
 
     @property
     def is_pattern(self) -> bool:
@@ -71,17 +98,41 @@ class CookieInfo:
 
 @dataclass(frozen=True)
 class Category:
-    """A group of cookies a person allows or refuses as one."""
+    """A group of cookies a person allows or refuses as one.
+
+    ``exception`` marks an optional category that relies on one of the UK's
+    exceptions to consent instead (``"statistics"`` or ``"appearance"``): it is
+    on until the person objects (or their browser sends Global Privacy
+    Control), and the banner and cookies page say so and offer the objection.
+    """
 
     name: str
     title: LocalText
     description: LocalText
     cookies: tuple[CookieInfo, ...] = ()
+    exception: str | None = None
 
     @property
     def essential(self) -> bool:
         """Essential cookies are always on: the site cannot work without them."""
         return self.name == ESSENTIAL
+
+    @cached_property
+    def digest(self) -> str:
+        """8 hex digits that change whenever anything a person is told about
+        this category changes (its texts in every language, its cookies)."""
+        described = {
+            "name": self.name,
+            "exception": self.exception,
+            "title": self.title,
+            "description": self.description,
+            "cookies": [
+                [c.name, c.purpose, c.expiry, c.party, list(c.paths), list(c.domains)]
+                for c in self.cookies
+            ],
+        }
+        text = json.dumps(described, sort_keys=True, ensure_ascii=False, default=dict)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -131,6 +182,22 @@ class Policy:
         category = self.category_of(cookie_name)
         return category is not None and category.essential
 
+    @property
+    def exception_names(self) -> tuple[str, ...]:
+        """Names of the optional categories that rely on a UK exception, in order."""
+        return tuple(c.name for c in self.optional if c.exception)
+
+    def is_cookie_allowed_before_choice(self, cookie_name: str) -> bool:
+        """True if ``cookie_name`` may exist before any choice: essential, or of a
+        category that relies on a UK exception (until the person objects)."""
+        category = self.category_of(cookie_name)
+        return category is not None and (category.essential or category.exception is not None)
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Each optional category's :attr:`Category.digest`."""
+        return {c.name: c.digest for c in self.optional}
+
 
 def validate_policy(policy: Policy) -> None:
     """Raise :class:`HavenConfigError` naming the first problem in ``policy``."""
@@ -145,6 +212,8 @@ def validate_policy(policy: Policy) -> None:
         fail("an 'essential' category is required (it lists the cookies that are always on).")
     if not [n for n in names if n != ESSENTIAL]:
         fail("at least one optional category (such as 'analytics') is needed.")
+    if len(names) - 1 > MAX_OPTIONAL_CATEGORIES:
+        fail(f"at most {MAX_OPTIONAL_CATEGORIES} optional categories; got {len(names) - 1}.")
     seen_categories: set[str] = set()
     seen_cookies: set[str] = set()
     for category in policy.categories:
@@ -161,6 +230,14 @@ def validate_policy(policy: Policy) -> None:
         for text in ("title", "description"):
             if _blank(getattr(category, text)):
                 fail(f"category {category.name!r} needs a {text} (in every language it lists).")
+        if category.exception is not None:
+            if category.essential:
+                fail("the 'essential' category needs no exception: it is always on.")
+            if category.exception not in EXCEPTIONS:
+                fail(
+                    f"category {category.name!r}: exception must be one of "
+                    f"{', '.join(map(repr, EXCEPTIONS))}; got {category.exception!r}."
+                )
         for cookie in category.cookies:
             where = f"cookie {cookie.name!r} in category {category.name!r}"
             if not _COOKIE_NAME.match(cookie.name):
@@ -174,6 +251,27 @@ def validate_policy(policy: Policy) -> None:
                 fail(f"{where} needs an expiry.")
             if cookie.party not in PARTIES:
                 fail(f"{where}: party must be 'first' or 'third'; got {cookie.party!r}.")
+            _check_places(cookie, where, fail)
+
+
+def _check_places(cookie: CookieInfo, where: str, fail: Any) -> None:
+    """A cookie's paths and domains: what Set-Cookie and document.cookie accept as is."""
+    if isinstance(cookie.paths, str) or not cookie.paths:
+        fail(f"{where}: paths must be a non-empty list of paths such as ['/', '/news'].")
+    for path in cookie.paths:
+        if not isinstance(path, str) or not _COOKIE_PATH.match(path):
+            fail(
+                f"{where}: path {path!r} must start with '/' and have no spaces, ';', ',' "
+                "or quotes."
+            )
+    if isinstance(cookie.domains, str):
+        fail(f"{where}: domains must be a list such as ['example.org'].")
+    for domain in cookie.domains:
+        if not isinstance(domain, str) or not _COOKIE_DOMAIN.match(domain):
+            fail(
+                f"{where}: domain {domain!r} must be a lower-case host name such as "
+                "'example.org' (no leading dot, port or scheme)."
+            )
 
 
 def _blank(text: object) -> bool:
@@ -192,8 +290,10 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     """Build a :class:`Policy` from plain data (as loaded from YAML or JSON).
 
     ``{"version": "1", "categories": [{"name", "title", "description",
-    "cookies": [{"name", "purpose", "expiry", "party"}]}], "cookies": [...]}``;
-    top-level ``cookies`` entries name their ``category``, which must exist.
+    "exception", "cookies": [{"name", "purpose", "expiry", "party", "paths",
+    "domains"}]}], "cookies": [...]}``; top-level ``cookies`` entries name their
+    ``category``, which must exist. ``paths`` and ``domains`` also take one
+    string (``path: /news``).
     """
     if not isinstance(data, Mapping):
         raise HavenConfigError("HAVEN_CONSENT_POLICY: expected a mapping with 'categories'.")
@@ -218,6 +318,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
                 title=_local(raw.get("title")),
                 description=_local(raw.get("description")),
                 cookies=tuple(cookies_by_category[str(raw["name"])]),
+                exception=None if raw.get("exception") is None else str(raw["exception"]),
             )
             for raw in raw_categories
         )
@@ -232,7 +333,19 @@ def _cookie(raw: Mapping[str, Any]) -> CookieInfo:
         purpose=_local(raw.get("purpose")),
         expiry=_local(raw.get("expiry")),
         party=str(raw.get("party") or "first"),
+        paths=_strings(raw, "paths", "path") or ("/",),
+        domains=_strings(raw, "domains", "domain"),
     )
+
+
+def _strings(raw: Mapping[str, Any], plural: str, singular: str) -> tuple[str, ...]:
+    """``paths: [...]`` or ``path: "..."`` (one string), as a tuple; checked later."""
+    value = raw.get(plural, raw.get(singular))
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
 
 
 def load_policy(value: Policy | Mapping[str, Any] | str | Path) -> Policy:

@@ -8,6 +8,7 @@ a re-rendered page (status 400) with an error summary, and success redirects
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -182,10 +183,17 @@ def feedback_url(return_to: str | None = None) -> str | None:
         if endpoint is None:
             return None
         base = url_for(endpoint)
-    path = _return_path(return_to)
-    if not path or not base.startswith("/") or (has_request_context() and _is_feedback_page()):
+    if not return_to or not base.startswith("/") or (has_request_context() and _is_feedback_page()):
         return base
-    return f"{base}?{RETURN_FIELD}={quote(path, safe='/')}"
+    return _with_return_path(base, return_to)
+
+
+@lru_cache(maxsize=1024)
+def _with_return_path(base: str, return_to: str) -> str:
+    # Asked for on every page that wears the phase banner; the check of the
+    # path is the costly part, and a site has far fewer pages than requests.
+    path = _return_path(return_to)
+    return f"{base}?{RETURN_FIELD}={quote(path, safe='/')}" if path else base
 
 
 def _is_feedback_page() -> bool:

@@ -11,7 +11,10 @@ What counts as essential comes from ``essential``: a flask-haven
 :func:`~flask_haven.consent.load_policy` reads, such as a YAML path), or a list
 of names (``*`` wildcards allowed). Without it, :data:`COMMON_ESSENTIAL` is a
 best guess of consent-record, session and CSRF cookies; pass your own list to
-be exact.
+be exact. With a policy, check 1 also lets through the cookies of a category
+that relies on a UK exception to consent (statistics or appearance, PECR
+Schedule A1): those may be set before a choice, until the person objects;
+check 3 does not, since refusing objects to them too.
 
 Each ``check_*`` function returns a list of problems (empty when it passes),
 for the audit command; each ``assert_*`` function raises them as one
@@ -72,7 +75,8 @@ MIN_FONT_RATIO = 0.85
 class _Essentials:
     """Decides whether a cookie or storage key is essential."""
 
-    def __init__(self, essential: Any) -> None:
+    def __init__(self, essential: Any, *, before_choice: bool = False) -> None:
+        self.before_choice = before_choice
         self.policy: Policy | None = None
         self.patterns: tuple[str, ...] = ()
         if essential is None:
@@ -88,6 +92,8 @@ class _Essentials:
 
     def allows(self, name: str) -> bool:
         if self.policy is not None:
+            if self.before_choice:
+                return self.policy.is_cookie_allowed_before_choice(name)
             return self.policy.is_essential_cookie(name)
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.patterns)
 
@@ -98,9 +104,14 @@ _STORAGE_KEYS = """() => {
 }"""
 
 
-def non_essential_items(page: Page, essential: Any = None) -> list[str]:
-    """Every non-essential cookie (of any domain) and storage key ``page`` holds now."""
-    rules = _Essentials(essential)
+def non_essential_items(
+    page: Page, essential: Any = None, *, before_choice: bool = False
+) -> list[str]:
+    """Every non-essential cookie (of any domain) and storage key ``page`` holds now.
+
+    ``before_choice`` also lets through what a policy's UK-exception categories set.
+    """
+    rules = _Essentials(essential, before_choice=before_choice)
     found = [
         f"cookie {cookie['name']} ({cookie.get('domain')}{cookie.get('path')})"
         for cookie in page.context.cookies()
@@ -120,7 +131,7 @@ def _essential_hint(essential: Any) -> str:
 
 def check_nothing_before_choice(page: Page, essential: Any = None) -> list[str]:
     """Problems with what ``page`` stored before any choice (ICO check 1)."""
-    items = non_essential_items(page, essential)
+    items = non_essential_items(page, essential, before_choice=True)
     if not items:
         return []
     return [

@@ -404,9 +404,10 @@ class CookieBanner:
         reject_text = reject_text or text("Reject additional cookies", language)
         customise_text = customise_text or text("Customise cookies", language)
         hide_text = hide_text or text("Hide cookie message", language)
-        # The saved message's first sentence, before "You can change…".
+        # The saved message's first sentence, before "You can update…".
         saved_sentence = text(
-            "Your cookie preferences have been saved. You can %(settings_link)s at any time.",
+            "Your cookie preferences have been saved. You can update your cookie settings at "
+            "any time on the %(settings_link)s.",
             language,
         ).split(".")[0]
         saved_text = saved_text or saved_sentence
@@ -419,6 +420,13 @@ class CookieBanner:
         self.reject_button: Locator = self.region.get_by_role("button", name=reject_text)
         self.customise_link: Locator = self.region.get_by_role("link", name=customise_text)
         self.confirmation: Locator = self.region.get_by_text(saved_text)
+        # The sentence that says which choice was saved.
+        self.accepted: Locator = self.region.get_by_text(
+            text("You\u2019ve accepted additional cookies.", language)
+        )
+        self.rejected: Locator = self.region.get_by_text(
+            text("You\u2019ve rejected additional cookies.", language)
+        )
         self.hide_button: Locator = self.region.get_by_role("button", name=hide_text)
 
     def assert_present(self) -> None:

@@ -71,9 +71,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--haven-engine-timeout",
-        default=60.0,
+        default=30.0,
         type=float,
-        help="seconds each engine's session may take to start before its tests skip (default 60)",
+        help="seconds an engine's session may take to start (tried twice) before its tests "
+        "skip (default 30)",
     )
 
 

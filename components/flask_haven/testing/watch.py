@@ -111,7 +111,8 @@ class PageWatch:
         """``errors`` without those the test caused on purpose or allowed by a marker.
 
         A document the test navigated to (``page.goto`` of a 404 page, a form
-        post answered with 400) makes Chromium log "Failed to load resource";
+        post answered with 400, sent as a document or by the journey script)
+        makes Chromium log "Failed to load resource";
         that is the test's intent, not a fault of the page. So is the
         browser's own request for ``/favicon.ico``.
         """
@@ -147,7 +148,13 @@ class PageWatch:
         self.errors.append(f"uncaught: {error.message}")
 
     def _on_response(self, page: Page, response: Response) -> None:
-        if response.request.resource_type != "document" or response.frame != page.main_frame:
+        request = response.request
+        # With journey protection the page posts its forms with fetch (header
+        # Haven-Journey) and shows the answer as itself: a document it loaded.
+        journey = request.resource_type == "fetch" and "haven-journey" in request.headers
+        if not (request.resource_type == "document" or journey):
+            return
+        if response.frame != page.main_frame:
             return
         csp = response.headers.get("content-security-policy")
         self.documents.append(DocumentLoad(response.url, response.status, csp))

@@ -44,25 +44,30 @@
     return new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$')
   }
 
-  /** Delete every cookie matching `patterns` (names, `*` wildcards). */
-  function clear (patterns) {
-    var tests = patterns.map(toRegExp)
+  /**
+   * Delete every cookie of `entries` ({name, paths, domains} from the server:
+   * a name or `*` pattern, and where the policy says it may be set).
+   *
+   * A cookie is only deleted with the path and domain it was set with, which
+   * the page cannot read. So each is expired on the paths and domains the
+   * policy declares (a named one even when this page cannot see it, as on
+   * another path) and, for what the policy does not declare, on this host,
+   * its parent domains and every path up to this page.
+   */
+  function clear (entries) {
     var host = location.hostname.split('.')
     var segments = location.pathname.split('/')
-    document.cookie.split(';').forEach(function (pair) {
-      var name = pair.split('=')[0].trim()
-      if (!tests.some(function (test) { return test.test(name) })) return
-      // A cookie is only deleted with the path and domain it was set with,
-      // which the page cannot read: try this host, its parent domains and
-      // every path up to this page. The server has already expired the one
-      // it can reach (this host, path /), so that pair is skipped.
-      var domains = ['']
-      for (var i = 0; i < host.length - 1; i++) domains.push(';domain=.' + host.slice(i).join('.'))
-      segments.forEach(function (segment, index) {
-        var path = segments.slice(0, index + 1).join('/') || '/'
-        domains.forEach(function (domain) {
-          if (path === '/' && !domain) return
-          document.cookie = name + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=' + path + domain
+    var seen = document.cookie.split(/; ?/).map(function (pair) { return pair.split('=')[0] })
+    entries.forEach(function (entry) {
+      var test = toRegExp(entry.name)
+      var names = entry.name.indexOf('*') < 0 ? [entry.name] : seen.filter(function (name) { return test.test(name) })
+      var paths = entry.paths.concat(segments.map(function (_, i) { return segments.slice(0, i + 1).join('/') || '/' }))
+      var domains = [''].concat(entry.domains, host.map(function (_, i) { return host.slice(i).join('.') }))
+      names.forEach(function (name) {
+        paths.forEach(function (path) {
+          domains.forEach(function (domain) {
+            document.cookie = name + '=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=' + path + (domain && ';domain=' + domain)
+          })
         })
       })
     })
@@ -89,7 +94,9 @@
       method: 'POST',
       body: body,
       credentials: 'same-origin',
-      headers: { Accept: 'application/json' },
+      // A custom header: another origin could only send it after a CORS
+      // preflight, which the server never approves (docs/security.md).
+      headers: { Accept: 'application/json', 'X-Requested-With': 'fetch' },
       signal: controller.signal
     }).then(function (response) {
       done()
@@ -113,6 +120,9 @@
       busy = true
       send(form, event.submitter || document.activeElement).then(function (data) {
         question.hidden = true
+        // Say which choice was saved, so the person can check it is the one they meant.
+        var said = confirmation.querySelector('[data-haven-outcome="' + data.outcome + '"]')
+        if (said) said.hidden = false
         confirmation.hidden = false
         // Focus follows the content the person is now meant to read.
         confirmation.focus()

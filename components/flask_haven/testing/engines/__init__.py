@@ -18,6 +18,7 @@ The pytest plugin's ``haven_engine`` fixture runs a test once per engine
 from .base import ENGINE_NAMES, Engine, EngineError, EngineUnavailable
 from .csp import CspReportCollector
 from .discovery import EngineReport, ensure_engines, find_engines
+from .fixtures import EnginePool
 from .launcher import Launcher
 from .pages import CookieBanner, CookieSettings, ErrorNotice, FeedbackForm, QuickExit
 from .xvfb import Xvfb
@@ -29,6 +30,7 @@ __all__ = [
     "CspReportCollector",
     "Engine",
     "EngineError",
+    "EnginePool",
     "EngineReport",
     "EngineUnavailable",
     "ErrorNotice",

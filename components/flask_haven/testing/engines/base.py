@@ -45,6 +45,10 @@ T = TypeVar("T")
 # Names of the three engines, in the order the suites run them.
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
 
+#: Seconds a check waits for the page before it fails. Generous: polling costs
+#: nothing when the page is quick, and a loaded CI machine can take seconds.
+DEFAULT_TIMEOUT = 10.0
+
 # Runs in the page. arguments: role, name, exact, scope role, scope name, all?
 # Returns the first matching rendered element (or all of them), else null.
 FINDER_JS = r"""
@@ -160,7 +164,15 @@ class EngineError(AssertionError):
 
 
 class EngineUnavailable(RuntimeError):
-    """The engine cannot be had here (not installed, or its session did not start)."""
+    """The engine cannot be had here (not installed, or its session did not start).
+
+    ``transient`` is true when trying again may work (a start that timed out),
+    false when it cannot (nothing installed).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Engine(ABC):
@@ -247,7 +259,7 @@ class Engine(ABC):
         self._navigate(self.absolute(url))
         self.settle()
 
-    def settle(self, timeout: float = 5) -> None:
+    def settle(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """After a navigation: wait for the components to start (with JS) and
         listen for CSP violations from now on."""
         if not self.javascript:
@@ -304,7 +316,7 @@ class Engine(ABC):
         *,
         exact: bool = True,
         within: tuple[str, str] | None = None,
-        timeout: float = 5,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> Any:
         """Like :meth:`find`, but waits up to ``timeout`` seconds and fails if absent."""
         where = f" in {within[0]} {within[1]!r}" if within else ""
@@ -312,7 +324,7 @@ class Engine(ABC):
             lambda: self.find(role, name, exact=exact, within=within),
             timeout=timeout,
             message=lambda: (
-                f"{self.name}: no {role} named {name!r}{where} on {self.url}; "
+                f"{self.name}: no {role} named {name!r}{where} on {self.describe_url()}; "
                 f"the {role}s there are {self.names(role)!r}"
             ),
         )
@@ -402,7 +414,7 @@ class Engine(ABC):
         self,
         condition: Callable[[], T],
         *,
-        timeout: float = 5,
+        timeout: float = DEFAULT_TIMEOUT,
         interval: float = 0.05,
         message: str | Callable[[], str] = "condition not met",
     ) -> T:
@@ -423,13 +435,27 @@ class Engine(ABC):
                 raise EngineError(f"{self.name}: {text} (waited {timeout:g}s)")
             time.sleep(interval)
 
-    def wait_for_url(self, prefix: str, *, timeout: float = 5) -> None:
-        """Wait until the address starts with ``prefix``."""
+    def wait_for_url(self, prefix: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until the current document's address starts with ``prefix`` and
+        that document has loaded.
+
+        Only then do its history and cookies describe the new page: a check
+        made earlier may still see the page being left.
+        """
         self.wait_until(
-            lambda: self.url.startswith(prefix),
+            lambda: (
+                self.url.startswith(prefix) and self.run("return document.readyState") == "complete"
+            ),
             timeout=timeout,
-            message=lambda: f"the address is {self.url!r}, not {prefix!r}…",
+            message=lambda: f"the address is {self.describe_url()!r}, not {prefix!r}…",
         )
+
+    def describe_url(self) -> str:
+        """:attr:`url` for a message: never raises, even mid-navigation."""
+        try:
+            return self.url
+        except Exception as error:  # any driver error: this is only for a message
+            return f"(unknown: {type(error).__name__})"
 
     def set_javascript(self, enabled: bool) -> None:
         """Turn the page's JavaScript on or off (from the next page loaded).
@@ -452,16 +478,17 @@ class Engine(ABC):
             self.set_javascript(True)
 
     def reset(self, site_url: str | None = None) -> None:
-        """Forget the last test: delete the site's cookies and show ``about:blank``.
+        """Forget the last test: load ``site_url`` and delete the site's cookies.
 
-        WebDriver deletes only the current document's cookies, so the site
-        (``site_url``, by default :attr:`base_url`) is loaded first.
+        Loading a page first also stops whatever the last test left loading
+        (a quick exit on its way out). WebDriver deletes only the current
+        document's cookies, so the page is one of the site's (``site_url``, by
+        default :attr:`base_url`); without one, the tab goes to ``about:blank``.
         """
         site_url = site_url or self.base_url
+        self._navigate(self.absolute(site_url) if site_url else "about:blank")
         if site_url:
-            self._navigate(self.absolute(site_url))
             self.delete_cookies()
-        self._navigate("about:blank")
 
 
 class WebDriverEngine(Engine):

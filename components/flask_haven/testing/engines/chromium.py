@@ -51,7 +51,7 @@ class ChromiumEngine(Engine):
         except Exception as error:
             self._stop_own_playwright()
             raise EngineUnavailable(
-                f"chromium: did not start within {timeout:g}s: {error}"
+                f"chromium: did not start within {timeout:g}s: {error}", transient=True
             ) from None
         self._context, self._page = self._new_context(javascript)
 

@@ -19,6 +19,9 @@ from .watchdog import free_port, start_within
 
 FIREFOX_NAMES = ("firefox-esr", "firefox")
 
+#: Seconds any Marionette command may take before it fails.
+COMMAND_TIMEOUT = 20.0
+
 # Quiet, repeatable sessions: no first-run pages, no background traffic (this
 # machine's network refuses it, and a test must not depend on it).
 FIREFOX_PREFS: dict[str, Any] = {
@@ -75,6 +78,8 @@ class FirefoxEngine(WebDriverEngine):
                     headless=True,
                     port=free_port(),
                     startup_timeout=int(timeout),
+                    # Each command may take this long before it fails (default 60 s).
+                    socket_timeout=COMMAND_TIMEOUT,
                     gecko_log=os.path.join(self._log_dir, "gecko.log"),
                     prefs={**FIREFOX_PREFS, "javascript.enabled": javascript},
                 )

@@ -2,14 +2,17 @@
 
 - ``haven_engine``: the test's :class:`Engine`, JavaScript on, state reset;
 - ``haven_engine_nojs``: the same engine with the page's JavaScript off;
-- ``haven_engine_name``: which engine this run of the test is in.
+- ``haven_engine_name``: which engine this run of the test is in;
+- ``haven_engine_pool``: the sessions themselves, for a test that needs more.
 
 Tests using either are parametrized by ``--haven-engines`` (default all
 three), with ids ``[chromium]``, ``[firefox]``, ``[webkit]``, so ``-k firefox``
-selects one engine. One session per engine serves the whole test run; each
-test starts from ``about:blank`` with the site's cookies deleted. An engine
-that cannot start skips its tests with the reason, which the closing summary
-repeats next to each engine's counts.
+selects one engine. Each engine is started once per test process (once per
+pytest-xdist worker), when a test first needs it, and serves every later test
+whatever their order; each test starts on the site's cheapest page with the
+site's cookies deleted. A session that stops answering is replaced before the
+next test. An engine that cannot start skips its tests with the reason, which
+the closing summary repeats next to each engine's counts.
 """
 
 from __future__ import annotations
@@ -24,9 +27,15 @@ import pytest
 from .base import ENGINE_NAMES, Engine, EngineUnavailable
 from .launcher import Launcher
 
-_engine_of: dict[str, str] = {}
+# The closing summary, kept by the process that reports (xdist's controller):
+# it learns each test's engine from the report's user_properties, not from
+# collection, which only the workers do.
 _counts: dict[str, Counter[str]] = {}
 _unavailable: dict[str, str] = {}
+_unanswered: Counter[str] = Counter()
+
+ENGINE_PROPERTY = "haven_engine"
+UNANSWERED_PROPERTY = "haven_engine_unanswered_scripts"
 
 
 def selected_engines(config: pytest.Config) -> list[str]:
@@ -45,29 +54,42 @@ def selected_engines(config: pytest.Config) -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "haven_engine_name" in metafunc.fixturenames:
         names = selected_engines(metafunc.config)
-        metafunc.parametrize("haven_engine_name", names, ids=names, scope="session")
+        metafunc.parametrize("haven_engine_name", names, ids=names, indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "haven_engine_name" in callspec.params:
-            _engine_of[item.nodeid] = str(callspec.params["haven_engine_name"])
             item.add_marker(pytest.mark.engines)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    engine = _engine_of.get(report.nodeid)
+    properties = dict(report.user_properties)
+    engine = properties.get(ENGINE_PROPERTY)
     if engine is None:
         return
+    engine = str(engine)
     counts = _counts.setdefault(engine, Counter())
+    if report.when == "teardown":
+        _unanswered[engine] += int(str(properties.get(UNANSWERED_PROPERTY, 0)))
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        outcome = "error" if report.when == "setup" and report.failed else report.outcome
-        counts[outcome] += 1
+        counts[_outcome(report)] += 1
+        if report.skipped and report.when == "setup" and isinstance(report.longrepr, tuple):
+            _unavailable.setdefault(engine, str(report.longrepr[2]).removeprefix("Skipped: "))
     elif report.when == "teardown" and report.failed:
         counts["error"] += 1
 
 
+def _outcome(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return "xpassed" if report.passed else "xfailed"
+    if report.when == "setup" and report.failed:
+        return "error"
+    return report.outcome
+
+
+@pytest.hookimpl(trylast=True)  # after --durations: the closing note of the run
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not _counts:
         return
@@ -77,8 +99,74 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             continue
         counts = _counts[engine]
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
-        reason = f"  ({_unavailable[engine]})" if engine in _unavailable else ""
-        terminalreporter.write_line(f"{engine}: {summary}{reason}")
+        notes = []
+        if counts["skipped"] and engine in _unavailable:
+            notes.append(_unavailable[engine])
+        if _unanswered[engine]:
+            notes.append(f"{_unanswered[engine]} unanswered script(s) sent again")
+        line = f"{engine}: {summary}"
+        if notes:
+            line += f"  ({'; '.join(notes)})"
+        terminalreporter.write_line(line)
+
+
+class EnginePool:
+    """One session per engine for the whole test process, started on first use.
+
+    Keyed by engine only, never by test order: a suite shuffled or split
+    across pytest-xdist workers still starts each engine at most once per
+    process. A session that broke (its reset failed) is replaced once.
+    """
+
+    def __init__(self, launcher: Launcher, *, base_url: str | None = None) -> None:
+        self.launcher = launcher
+        self.base_url = base_url
+        self._engines: dict[str, Engine] = {}
+        self._unavailable: dict[str, str] = {}
+
+    def get(self, name: str) -> Engine:
+        """The session of engine ``name``; raises :class:`EngineUnavailable` if it cannot start."""
+        if name in self._unavailable:
+            raise EngineUnavailable(self._unavailable[name])
+        if name not in self._engines:
+            try:
+                self._engines[name] = self.launcher.launch(name, base_url=self.base_url)
+            except EngineUnavailable as error:
+                self._unavailable[name] = str(error)
+                raise
+        return self._engines[name]
+
+    def ready(self, name: str, *, javascript: bool, reset_url: str | None) -> Engine:
+        """Engine ``name`` with JavaScript ``javascript``, reset for a new test.
+
+        If the reset fails (the session stopped answering), the session is
+        replaced by a new one and reset again.
+        """
+        engine = self.get(name)
+        try:
+            engine.set_javascript(javascript)
+            engine.reset(reset_url)
+        except EngineUnavailable:
+            raise
+        except Exception:
+            self.discard(name)
+            engine = self.get(name)
+            engine.set_javascript(javascript)
+            engine.reset(reset_url)
+        return engine
+
+    def discard(self, name: str) -> None:
+        """End engine ``name``'s session (the next :meth:`get` starts a new one)."""
+        engine = self._engines.pop(name, None)
+        if engine is not None:
+            with contextlib.suppress(Exception):
+                engine.quit()
+
+    def close(self) -> None:
+        """End every session and stop the Xvfb."""
+        for name in list(self._engines):
+            self.discard(name)
+        self.launcher.close()
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +178,23 @@ def haven_engine_launcher(pytestconfig: pytest.Config) -> Iterator[Launcher]:
 
 
 @pytest.fixture(scope="session")
+def haven_engine_pool(
+    haven_engine_launcher: Launcher,
+    haven_base_url: str | None,
+    request: pytest.FixtureRequest,
+) -> Iterator[EnginePool]:
+    """Every engine's session for this test process (see :class:`EnginePool`)."""
+    if "chromium" in selected_engines(request.config) and haven_engine_launcher.playwright is None:
+        # Share pytest-playwright's Playwright (one sync instance per thread),
+        # set up before the pool so that it is torn down after it.
+        with contextlib.suppress(pytest.FixtureLookupError):
+            haven_engine_launcher.playwright = request.getfixturevalue("playwright")
+    pool = EnginePool(haven_engine_launcher, base_url=haven_base_url)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
 def haven_engine_reset_url(haven_base_url: str | None) -> str | None:
     """A page of the site under test that each test's reset loads to delete the
     site's cookies (WebDriver deletes only the current page's). Override it with
@@ -97,42 +202,68 @@ def haven_engine_reset_url(haven_base_url: str | None) -> str | None:
     return haven_base_url + "/" if haven_base_url else None
 
 
-@pytest.fixture(scope="session")
-def _haven_engine_session(
-    haven_engine_name: str,
-    haven_engine_launcher: Launcher,
-    haven_base_url: str | None,
+@pytest.fixture
+def haven_engine_name(request: pytest.FixtureRequest) -> str:
+    """The engine this run of the test is in (parametrized by ``--haven-engines``)."""
+    name = str(request.param)
+    request.node.user_properties.append((ENGINE_PROPERTY, name))
+    return name
+
+
+def _engine_for(
     request: pytest.FixtureRequest,
+    pool: EnginePool,
+    name: str,
+    *,
+    javascript: bool,
+    reset_url: str | None,
 ) -> Iterator[Engine]:
-    if haven_engine_name == "chromium" and haven_engine_launcher.playwright is None:
-        # Share pytest-playwright's Playwright: one sync instance per thread.
-        with contextlib.suppress(pytest.FixtureLookupError):
-            haven_engine_launcher.playwright = request.getfixturevalue("playwright")
     try:
-        engine = haven_engine_launcher.launch(haven_engine_name, base_url=haven_base_url)
+        engine = pool.ready(name, javascript=javascript, reset_url=reset_url)
     except EngineUnavailable as error:
         reason = str(error)
-        _unavailable[haven_engine_name] = reason
         terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-        if terminal is not None:
-            terminal.write_line(f"\nflask-haven: skipping {haven_engine_name} tests: {reason}")
+        if terminal is not None and _unavailable.get(name) != reason:
+            _unavailable[name] = reason
+            terminal.write_line(f"\nflask-haven: skipping {name} tests: {reason}")
         pytest.skip(reason)
+    unanswered = getattr(engine, "unanswered_scripts", 0)
     yield engine
-    engine.quit()
+    more = getattr(engine, "unanswered_scripts", 0) - unanswered
+    if more:
+        request.node.user_properties.append((UNANSWERED_PROPERTY, more))
 
 
 @pytest.fixture
-def haven_engine(_haven_engine_session: Engine, haven_engine_reset_url: str | None) -> Engine:
-    """This test's engine, with JavaScript on, at ``about:blank`` with no site cookies."""
-    _haven_engine_session.set_javascript(True)
-    _haven_engine_session.reset(haven_engine_reset_url)
-    return _haven_engine_session
+def haven_engine(
+    haven_engine_name: str,
+    haven_engine_pool: EnginePool,
+    haven_engine_reset_url: str | None,
+    request: pytest.FixtureRequest,
+) -> Iterator[Engine]:
+    """This test's engine, with JavaScript on, on the reset page with no site cookies."""
+    yield from _engine_for(
+        request,
+        haven_engine_pool,
+        haven_engine_name,
+        javascript=True,
+        reset_url=haven_engine_reset_url,
+    )
 
 
 @pytest.fixture
-def haven_engine_nojs(_haven_engine_session: Engine, haven_engine_reset_url: str | None) -> Engine:
+def haven_engine_nojs(
+    haven_engine_name: str,
+    haven_engine_pool: EnginePool,
+    haven_engine_reset_url: str | None,
+    request: pytest.FixtureRequest,
+) -> Iterator[Engine]:
     """This test's engine with the page's JavaScript off (a person with scripts
     blocked, or a script that failed to load)."""
-    _haven_engine_session.set_javascript(False)
-    _haven_engine_session.reset(haven_engine_reset_url)
-    return _haven_engine_session
+    yield from _engine_for(
+        request,
+        haven_engine_pool,
+        haven_engine_name,
+        javascript=False,
+        reset_url=haven_engine_reset_url,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ENGINE_NAMES, Engine
+from .base import ENGINE_NAMES, Engine, EngineUnavailable
 from .xvfb import Xvfb
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ class Launcher:
     raises :class:`~flask_haven.testing.engines.EngineUnavailable`.
     """
 
-    def __init__(self, *, timeout: float = 60, playwright: Playwright | None = None) -> None:
+    def __init__(self, *, timeout: float = 30, playwright: Playwright | None = None) -> None:
         self.timeout = timeout
         self.playwright = playwright
         self._xvfb: Xvfb | None = None
@@ -37,7 +37,20 @@ class Launcher:
         return self._xvfb.display
 
     def launch(self, name: str, *, base_url: str | None = None, javascript: bool = True) -> Engine:
-        """A new session of engine ``name`` (one of :data:`ENGINE_NAMES`)."""
+        """A new session of engine ``name`` (one of :data:`ENGINE_NAMES`).
+
+        A start that fails for a passing reason (it timed out) is tried once
+        more before :class:`~flask_haven.testing.engines.EngineUnavailable`
+        is raised; one that cannot work (nothing installed) is not.
+        """
+        try:
+            return self._launch(name, base_url=base_url, javascript=javascript)
+        except EngineUnavailable as error:
+            if not error.transient:
+                raise
+        return self._launch(name, base_url=base_url, javascript=javascript)
+
+    def _launch(self, name: str, *, base_url: str | None, javascript: bool) -> Engine:
         common: dict[str, Any] = {"base_url": base_url, "javascript": javascript}
         if name == "chromium":
             from .chromium import ChromiumEngine

@@ -46,12 +46,16 @@ def start_within(
     thread.join(timeout)
     if thread.is_alive():
         abandon()
-        raise EngineUnavailable(f"{engine}: the session did not start within {timeout:g}s")
+        raise EngineUnavailable(
+            f"{engine}: the session did not start within {timeout:g}s", transient=True
+        )
     if "error" in outcome:
         # The browser may have started before the error: stop it too.
         abandon()
         error = outcome["error"]
-        raise EngineUnavailable(f"{engine}: the session did not start: {error}") from None
+        raise EngineUnavailable(
+            f"{engine}: the session did not start: {error}", transient=True
+        ) from None
     return outcome["value"]  # type: ignore[return-value]
 
 

@@ -4,16 +4,35 @@ Safari's engine is not available on Linux; WebKitGTK is the same WebCore and
 JavaScriptCore, so behaviour that depends on the engine (history, key events,
 CSP, cookies) is what an iPhone's browser does. It has no headless mode, so
 it needs an X display: :class:`~flask_haven.testing.engines.xvfb.Xvfb`.
+
+Two things about WebKitWebDriver shape this adapter (both shown in
+``docs/engines.md``):
+
+- **A script can go unanswered for ever.** WebKitGTK answers a WebDriver
+  script when it finishes, or fails it when the document it runs in goes
+  away; with the page's JavaScript off, the "goes away" notice never comes,
+  so a script still pending while the page is replaced (a poll just after a
+  form is sent) is never answered: no script timeout or page-load timeout
+  covers it. So every command has a deadline, and a script that has none of
+  its answer after :data:`SCRIPT_ANSWER_TIMEOUT` is sent again: the document
+  it ran in is gone, so sending it again asks the page that replaced it.
+- **The driver's address is the provisional one.** It changes the moment a
+  navigation starts, before the new page commits, while the old document,
+  its history length included, is still the one scripts see. So
+  :attr:`WebKitEngine.url` asks the document itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .base import EngineUnavailable, WebDriverEngine
+from .base import EngineError, EngineUnavailable, WebDriverEngine
 from .keys import webdriver_key
 from .watchdog import free_port, kill_process_group, start_within
 
@@ -24,6 +43,12 @@ MINIBROWSER_PATHS = (
     "/usr/lib/x86_64-linux-gnu/webkitgtk-6.0/MiniBrowser",
     "/usr/lib/aarch64-linux-gnu/webkitgtk-6.0/MiniBrowser",
 )
+
+#: Seconds any WebDriver command may take before it fails (none should take one).
+COMMAND_TIMEOUT = 10.0
+#: Seconds to wait for a script's answer before sending it again (once). Our
+#: scripts answer in milliseconds; an unanswered one never answers.
+SCRIPT_ANSWER_TIMEOUT = 3.0
 
 
 def find_webkit() -> tuple[str | None, str | None]:
@@ -40,8 +65,32 @@ def find_webkit() -> tuple[str | None, str | None]:
     return driver, browser
 
 
+class _Session:
+    """One MiniBrowser and its WebKitWebDriver, with JavaScript on or off for good."""
+
+    def __init__(self, driver: Any, service: Any) -> None:
+        self.driver = driver
+        self.service = service
+
+    def quit(self) -> None:
+        try:
+            # A quit that fails or hangs changes nothing: the processes are stopped below.
+            with contextlib.suppress(Exception), _answer_within(self.driver, 5):
+                self.driver.quit()
+        finally:
+            process = getattr(self.service, "process", None)
+            if process is not None and process.poll() is None:
+                kill_process_group(process.pid)
+                process.wait(timeout=5)
+
+
 class WebKitEngine(WebDriverEngine):
-    """A WebKitGTK MiniBrowser window on the X display ``display``."""
+    """A WebKitGTK MiniBrowser window on the X display ``display``.
+
+    MiniBrowser takes JavaScript on or off only when it starts, so the engine
+    keeps one window for each (the second started on first use):
+    :meth:`set_javascript` switches between them at no cost.
+    """
 
     name = "webkit"
 
@@ -64,9 +113,25 @@ class WebKitEngine(WebDriverEngine):
             )
         self._paths = (driver, browser)
         self._timeout = timeout
-        self._driver = self._start(javascript)
+        self._sessions: dict[bool, _Session] = {}
+        self._before = ""
+        self._marks = 0
+        #: Scripts WebKitGTK left unanswered and that were sent again.
+        self.unanswered_scripts = 0
+        self._session(javascript)
 
-    def _start(self, javascript: bool) -> Any:
+    def _session(self, javascript: bool) -> _Session:
+        if javascript not in self._sessions:
+            try:
+                session = self._start(javascript)
+            except EngineUnavailable as error:
+                if not error.transient:
+                    raise
+                session = self._start(javascript)  # once more, as Launcher.launch does
+            self._sessions[javascript] = session
+        return self._sessions[javascript]
+
+    def _start(self, javascript: bool) -> _Session:
         try:
             from selenium import webdriver
             from selenium.webdriver.webkitgtk.options import Options
@@ -91,7 +156,14 @@ class WebKitEngine(WebDriverEngine):
         service = Service(
             executable_path=driver_path,
             port=free_port(),
-            env={**os.environ, "DISPLAY": str(self._display), "SE_OFFLINE": "true"},
+            env={
+                # Xvfb has no GPU: accelerated compositing went through Mesa's
+                # software GL and cost a third of WebKit's CPU time here.
+                "WEBKIT_DISABLE_COMPOSITING_MODE": "1",
+                **os.environ,
+                "DISPLAY": str(self._display),
+                "SE_OFFLINE": "true",
+            },
             popen_kw={"start_new_session": True},
         )
         # Selenium Manager never runs when the driver path is given; offline all the same.
@@ -99,103 +171,126 @@ class WebKitEngine(WebDriverEngine):
 
         def abandon() -> None:
             process = getattr(service, "process", None)
-            kill_process_group(process.pid if process else None)
+            if process is not None:
+                kill_process_group(process.pid)
+                process.wait(timeout=5)
 
-        self._service = service
-        self._before = ""
         driver = start_within(
             "webkit",
             self._timeout,
             lambda: webdriver.WebKitGTK(options=options, service=service),
             abandon,
         )
+        _set_command_timeout(driver, COMMAND_TIMEOUT)
         driver.set_script_timeout(10)
         # Xvfb has no window manager: size the window like a desktop browser's.
         driver.set_window_size(1280, 1000)
-        _bound_commands(driver, seconds=30)
-        return driver
+        return _Session(driver, service)
+
+    @property
+    def driver(self) -> Any:
+        """The Selenium ``WebDriver`` of the current window, for what only it can do."""
+        return self._sessions[self.javascript].driver
 
     def _navigate(self, url: str) -> None:
         self._mark_document()
-        self._driver.get(url)
+        self.driver.get(url)
         self._wait_for_new_document()
 
     def _mark_document(self) -> None:
+        # A token of its own per navigation: a page restored from the
+        # back/forward cache keeps the mark it had when it was left, so a
+        # plain flag would make it look like the page being left.
         # Set through WebDriver, so it works with the page's JavaScript off too.
-        self._before = str(self._driver.current_url)
-        self._driver.execute_script("window.__havenOldDocument = true")
+        self._marks += 1
+        self._before = str(self.driver.current_url)
+        self._script("window.__havenLeaving = arguments[0]", [self._marks])
 
     def _wait_for_new_document(self, timeout: float = 10) -> None:
-        # Poll the address first: a script sent while WebKit swaps the page's
-        # process (a cross-site navigation, or one from the back/forward
-        # cache) was seen never to return.
+        # The driver's (provisional) address changes first; only then is a
+        # script sure to reach the new document rather than the old one.
+        is_new = "return window.__havenLeaving !== arguments[0]"
         self.wait_until(
-            lambda: (
-                self._driver.current_url != self._before
-                or not self._driver.execute_script("return window.__havenOldDocument")
-            ),
+            lambda: self.driver.current_url != self._before or self._script(is_new, [self._marks]),
             timeout=timeout,
             message="the next page did not start loading",
         )
         self.wait_until(
-            lambda: self._driver.execute_script(
-                "return !window.__havenOldDocument && document.readyState === 'complete'"
-            ),
+            lambda: self._script(is_new + " && document.readyState === 'complete'", [self._marks]),
             timeout=timeout,
             message="the next page did not load",
         )
 
-    @property
-    def driver(self) -> Any:
-        """The Selenium ``WebDriver``, for what only it can do."""
-        return self._driver
-
     def _script(self, body: str, args: list[Any]) -> Any:
-        return self._driver.execute_script(body, *args)
+        from urllib3.exceptions import TimeoutError as NoAnswer
+
+        for attempt in (1, 2):
+            try:
+                with _answer_within(self.driver, SCRIPT_ANSWER_TIMEOUT):
+                    return self.driver.execute_script(body, *args)
+            except NoAnswer:
+                if attempt == 2:
+                    raise EngineError(
+                        f"webkit: a script went unanswered twice ({SCRIPT_ANSWER_TIMEOUT:g}s each)"
+                    ) from None
+                self.unanswered_scripts += 1
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def press(self, key: str) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
 
         code = webdriver_key(key)
-        ActionChains(self._driver).key_down(code).key_up(code).perform()
+        ActionChains(self.driver).key_down(code).key_up(code).perform()
 
     @property
     def url(self) -> str:
-        return str(self._driver.current_url)
+        """The current document's own address (``location.href``): the driver's
+        is the provisional address of a navigation that has not committed yet."""
+        return str(self._script("return location.href", []))
 
     def back(self) -> None:
         self._mark_document()
-        self._driver.back()
+        self.driver.back()
         self._wait_for_new_document()
 
     def cookies(self) -> dict[str, str]:
-        return {c["name"]: c["value"] for c in self._driver.get_cookies()}
+        return {c["name"]: c["value"] for c in self.driver.get_cookies()}
 
     def delete_cookies(self) -> None:
-        self._driver.delete_all_cookies()
+        self.driver.delete_all_cookies()
 
     def _set_javascript(self, enabled: bool) -> None:
-        # MiniBrowser takes JavaScript on or off only at start: a new session
-        # (under half a second here), which also means a fresh cookie jar.
-        self.quit()
-        self._driver = self._start(enabled)
+        self._session(enabled)
 
     def quit(self) -> None:
-        try:
-            self._driver.quit()
-        finally:
-            process = getattr(self._service, "process", None)
-            if process is not None and process.poll() is None:
-                kill_process_group(process.pid)
+        sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            session.quit()
 
 
-def _bound_commands(driver: Any, *, seconds: float) -> None:
-    """Make each WebDriver command fail after ``seconds`` instead of waiting forever.
+@contextmanager
+def _answer_within(driver: Any, seconds: float) -> Iterator[None]:
+    """Give the driver's commands in the block ``seconds`` to answer (then the default again)."""
+    config = getattr(driver.command_executor, "_client_config", None)
+    if config is None:
+        yield
+        return
+    config.timeout = seconds
+    try:
+        yield
+    finally:
+        config.timeout = COMMAND_TIMEOUT
 
-    A script sent while WebKitGTK swaps a page's process was seen never to
-    be answered; by default Selenium would wait on that socket for ever and
-    hang the whole test run. Selenium offers no public setting on a driver it
-    built, so the connection pool is rebuilt with the new timeout.
+
+def _set_command_timeout(driver: Any, seconds: float) -> None:
+    """Make each WebDriver command fail after ``seconds`` instead of waiting for ever.
+
+    Selenium's default is to wait on the driver's socket without limit, so
+    one unanswered command would hang the whole test run; and urllib3 would
+    send an unanswered GET three more times. Selenium reads the timeout from
+    its client configuration on every request, and offers no public setting
+    for it (or for retries) on a driver it built, so the connection pool is
+    rebuilt from that configuration without retries.
     """
     executor = driver.command_executor
     config = getattr(executor, "_client_config", None)
@@ -203,4 +298,6 @@ def _bound_commands(driver: Any, *, seconds: float) -> None:
     if config is None or rebuild is None:
         return
     config.timeout = seconds
-    executor._conn = rebuild()
+    config.init_args_for_pool_manager = {"init_args_for_pool_manager": {"retries": False}}
+    old, executor._conn = executor._conn, rebuild()
+    old.clear()  # closes the old pool's sockets
