@@ -131,7 +131,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["demo_languages"] = demo_languages
     app.register_blueprint(gallery)
     app.add_url_rule("/", "index", index)
-    app.add_url_rule("/news/", "news", news)
+    # Also at /news: a search typed by hand seldom ends in a slash.
+    app.add_url_rule("/news/", "news", news, strict_slashes=False)
     app.add_url_rule(
         "/cookies", "cookies", cookie_settings_view("cookies.html"), methods=["GET", "POST"]
     )

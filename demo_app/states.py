@@ -227,32 +227,11 @@ register_state(
 
 
 def _summary_with_fields() -> dict[str, Any]:
-    # The fields the summary's links lead to, with their own errors, rendered
-    # after it on the preview page (the preview's `preview_after`).
-    from flask import render_template_string
+    # The fields the summary's links lead to, after it on the preview page.
+    from flask import render_template
     from markupsafe import Markup
 
-    form = render_template_string(
-        '{% from "haven/feedback-form/macro.html" import haven_feedback_form %}'
-        "{{ haven_feedback_form(params) }}",
-        params={
-            "errors": {
-                "feedback": "Enter your feedback",
-                "satisfaction": "Select how satisfied you are with this site",
-            },
-            "questions": [
-                {
-                    "name": "satisfaction",
-                    "legend": "How satisfied are you with this site?",
-                    "options": [
-                        {"value": "satisfied", "text": "Satisfied"},
-                        {"value": "dissatisfied", "text": "Dissatisfied"},
-                    ],
-                }
-            ],
-        },
-    )
-    return {"preview_after": Markup(form)}  # noqa: S704  (our own macro, escaped)
+    return {"preview_after": Markup(render_template("gallery/_summary-fields.html"))}  # noqa: S704
 
 
 register_state(
