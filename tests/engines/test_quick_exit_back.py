@@ -16,11 +16,11 @@ from .conftest import BLANK_PATH
 
 
 def read_news_after_the_gallery(engine: Engine, exit_url: str) -> QuickExit:
-    """Two pages of the site in the tab's history: the gallery, then the news page."""
+    """Two pages of the site in the tab's history: the gallery, then the news index."""
     engine.open("/components/")
     engine.click("link", "News")
     engine.wait_until(
-        lambda: urlsplit(engine.url).path == "/", message="the news page did not open"
+        lambda: urlsplit(engine.url).path == "/news/", message="the news page did not open"
     )
     engine.settle()
     return QuickExit(engine, exit_url=exit_url)
