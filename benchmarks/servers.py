@@ -260,6 +260,45 @@ def burst(
     return LoadResult(replies, errors, seconds, cpu)
 
 
+def load_for(
+    server: Server, path: str, *, concurrency: int = 4, seconds: float = 3.0
+) -> LoadResult:
+    """Load ``path`` from ``concurrency`` threads, each sending one request after
+    another until ``seconds`` have passed; every reply and the server's CPU.
+
+    Two of these run at once against two servers (:func:`benchmarks.render.run_server`)
+    meet the same load from the rest of the machine, moment by moment, so the
+    ratio of what each served is fair even on a busy machine.
+    """
+    replies: list[Reply] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            try:
+                reply = request(server, "GET", path)
+            except Exception as error:  # a refused or dropped connection is a finding
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+                continue
+            with lock:
+                replies.append(reply)
+
+    cpu_before = server.cpu_seconds()
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    cpu_after = server.cpu_seconds()
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    return LoadResult(replies, errors, elapsed, cpu)
+
+
 def get(path: str, headers: dict[str, str] | None = None) -> Callable[[Server], Reply]:
     """A job that loads ``path``."""
     return lambda server: request(server, "GET", path, headers=headers)
