@@ -103,9 +103,17 @@ def _ratio_verdict(ratio: float) -> str:
     return f"**{ratio:.2f}** ({verdict} the target of {RATIO_TARGET})"
 
 
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def _server_section(plan: Plan, before: str, step: Callable[[str], None]) -> list[str]:
     """The server's cost of the chrome: gunicorn, in-process CPU, each macro, before and after."""
     step("server render cost under gunicorn")
+    load_before = _load_average()
     server = render.run_server(plan.seconds, plan.rounds)
     step("in-process CPU, with and without the components")
     in_process = render.run_in_process(plan.cpu_rounds, plan.cpu_requests)
@@ -122,6 +130,8 @@ def _server_section(plan: Plan, before: str, step: Callable[[str], None]) -> lis
         "comparison is of a pair measured side by side (at once under gunicorn; in turns,",
         "A, B, A, B…, in process), and in-process figures are CPU time of the process",
         "(`time.process_time`), not wall time: another process's load does not count as ours.",
+        f"The machine's load average was {load_before} when this section started, on "
+        f"{os.cpu_count()} cores.",
         "",
         "### Under gunicorn",
         "",
