@@ -154,9 +154,9 @@ def _server_section(plan: Plan, before: str, step: Callable[[str], None]) -> lis
         lines.append(f"| {result.name} | {result.per_second:.0f} | {cpu} | {statuses} |")
     lines += [
         "",
-        f"Requests/s, with ÷ without the components, all rounds together: "
-        f"{_ratio_verdict(server.ratio_total)} (per round: median {server.ratio:.2f}, "
-        f"range {server.ratio_low:.2f} to {server.ratio_high:.2f})."
+        f"Requests/s, with ÷ without the components (median of the {server.rounds} rounds' "
+        f"ratios, range {server.ratio_low:.2f} to {server.ratio_high:.2f}; all rounds "
+        f"together {server.ratio_total:.2f}): {_ratio_verdict(server.ratio)}."
         + (
             f" Requests per server CPU-second, with ÷ without: {_ratio_verdict(server.cpu_ratio)}."
             if server.cpu_ratio

@@ -94,7 +94,7 @@ class Side:
             "in_process_ratio": statistics.median(p["ratio"] for p in self.page),
             "in_process_with_us": statistics.median(p["with_us"] for p in self.page),
             "in_process_without_us": statistics.median(p["without_us"] for p in self.page),
-            "server_ratio": statistics.median(s.ratio_total for s in self.servers)
+            "server_ratio": statistics.median(s.ratio for s in self.servers)
             if self.servers
             else None,
             "server_cpu_ratio": statistics.median(
