@@ -45,6 +45,18 @@ BLANK_PATH = "/_engines/blank"
 EXIT_PAGE = b"<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 # Set by the demo's analytics script, which may run only after consent.
 GATED = "demo_analytics"
+
+
+def script_set(cookies: dict[str, str], name: str) -> bool:
+    """Whether a script set cookie ``name`` (the demo's scripts set ``1``).
+
+    A cookie the server deleted was once seen listed by Firefox with an empty
+    value (1 of about 20 runs, not explained): it holds nothing, so only a
+    value counts.
+    """
+    return bool(cookies.get(name))
+
+
 BLANK_PAGE = b"<!DOCTYPE html><html lang='en'><title>Blank</title></html>"
 
 
@@ -178,6 +190,14 @@ def haven_live_server(
 def haven_app(engine_site: EngineSite, haven_live_server: LiveServer) -> Flask:
     app: Flask = engine_site.app
     return app
+
+
+@pytest.fixture(scope="session")
+def haven_base_url(haven_live_server: LiveServer) -> str:
+    """This directory's server. The plugin's own ``haven_base_url`` is session-wide:
+    once a browser test elsewhere in this process has asked for it, it holds that
+    test's server (whose quick exit goes to another address), not this one."""
+    return haven_live_server.url
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,10 @@ T = TypeVar("T")
 # Names of the three engines, in the order the suites run them.
 ENGINE_NAMES = ("chromium", "firefox", "webkit")
 
+#: Seconds a check waits for the page before it fails. Generous: polling costs
+#: nothing when the page is quick, and a loaded CI machine can take seconds.
+DEFAULT_TIMEOUT = 10.0
+
 # Runs in the page. arguments: role, name, exact, scope role, scope name, all?
 # Returns the first matching rendered element (or all of them), else null.
 FINDER_JS = r"""
@@ -255,7 +259,7 @@ class Engine(ABC):
         self._navigate(self.absolute(url))
         self.settle()
 
-    def settle(self, timeout: float = 5) -> None:
+    def settle(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """After a navigation: wait for the components to start (with JS) and
         listen for CSP violations from now on."""
         if not self.javascript:
@@ -312,7 +316,7 @@ class Engine(ABC):
         *,
         exact: bool = True,
         within: tuple[str, str] | None = None,
-        timeout: float = 5,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> Any:
         """Like :meth:`find`, but waits up to ``timeout`` seconds and fails if absent."""
         where = f" in {within[0]} {within[1]!r}" if within else ""
@@ -410,7 +414,7 @@ class Engine(ABC):
         self,
         condition: Callable[[], T],
         *,
-        timeout: float = 5,
+        timeout: float = DEFAULT_TIMEOUT,
         interval: float = 0.05,
         message: str | Callable[[], str] = "condition not met",
     ) -> T:
@@ -431,7 +435,7 @@ class Engine(ABC):
                 raise EngineError(f"{self.name}: {text} (waited {timeout:g}s)")
             time.sleep(interval)
 
-    def wait_for_url(self, prefix: str, *, timeout: float = 5) -> None:
+    def wait_for_url(self, prefix: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until the current document's address starts with ``prefix`` and
         that document has loaded.
 

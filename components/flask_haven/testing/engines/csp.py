@@ -64,7 +64,7 @@ class CspReportCollector:
             taken, self.reports = self.reports, []
         return [describe_report(report) for report in taken]
 
-    def wait_for_report(self, timeout: float = 5) -> list[str]:
+    def wait_for_report(self, timeout: float = 10) -> list[str]:
         """Wait up to ``timeout`` seconds for at least one report; then :meth:`take`."""
         deadline = time.monotonic() + timeout
         while not self.reports and time.monotonic() < deadline:

@@ -11,7 +11,7 @@ import time
 
 from ...errors import DEFAULT_NOTICE_TEXT
 from ..pages import text
-from .base import Engine, EngineError
+from .base import DEFAULT_TIMEOUT, Engine, EngineError
 
 DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
 
@@ -50,7 +50,7 @@ class QuickExit:
         """True once the tab shows the exit page."""
         return self.engine.url.startswith(self.exit_url)
 
-    def assert_left(self, timeout: float = 5) -> None:
+    def assert_left(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until the tab is at the exit URL."""
         self.engine.wait_for_url(self.exit_url, timeout=timeout)
 
@@ -94,7 +94,7 @@ class CookieBanner:
         self.engine.click("button", self.reject_text, within=self.region)
         self.wait_for_confirmation()
 
-    def wait_for_confirmation(self, timeout: float = 5) -> None:
+    def wait_for_confirmation(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until the banner says the preferences were saved."""
         self.engine.wait_until(
             lambda: self.saved_text in self.engine.text(),
@@ -150,13 +150,16 @@ class FeedbackForm:
 
     def submit(self, feedback: str) -> None:
         """Type ``feedback`` (replacing what is there), send it, wait for the answer page."""
-        self.engine.run("window.__havenBeforeSubmit = true")
+        # On the root element, not on window: with journey protection the answer
+        # may be written into this same window (document.open keeps its globals),
+        # but either way it brings a new root element, without the marker.
+        self.engine.run("document.documentElement.havenBeforeSubmit = true")
         self.engine.fill("textbox", self.label, feedback)
         self.engine.click("button", self.button)
-        # The answer is a new document: the marker is gone once it has loaded.
         self.engine.wait_until(
             lambda: self.engine.run(
-                "return !window.__havenBeforeSubmit && document.readyState === 'complete'"
+                "return !document.documentElement.havenBeforeSubmit && "
+                "document.readyState === 'complete'"
             ),
             message="the form was not sent",
         )
@@ -198,7 +201,7 @@ class ErrorNotice:
         )
         return [str(t) for t in found]
 
-    def assert_shown(self, message: str | None = None, *, timeout: float = 5) -> None:
+    def assert_shown(self, message: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until exactly one alert is rendered and it contains ``message``."""
         message = message or text(self.DEFAULT_TEXT, self.language)
         self.engine.wait_until(
@@ -207,7 +210,7 @@ class ErrorNotice:
             message=lambda: f"expected one alert saying {message!r}; alerts: {self.texts()!r}",
         )
 
-    def assert_hidden(self, *, timeout: float = 5) -> None:
+    def assert_hidden(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until no alert is rendered."""
         self.engine.wait_until(
             lambda: not self.texts(), timeout=timeout, message="the alert is still shown"

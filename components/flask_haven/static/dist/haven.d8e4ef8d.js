@@ -56,7 +56,7 @@ left=true
 status.textContent=config.statusText
 window.location.replace(config.exitUrl)
 if(config.clearUrl&&window.fetch){window.fetch(config.clearUrl,{method:'POST',keepalive:true,credentials:'same-origin'}).catch(function(){})}
-if(config.countUrl&&navigator.sendBeacon){setTimeout(function(){navigator.sendBeacon(config.countUrl)})}}
+if(config.countUrl&&navigator.sendBeacon)navigator.sendBeacon(config.countUrl)}
 function isTriggerPress(event){return event.key===trigger.key&&!event.defaultPrevented&&!event.isComposing&&event.keyCode!==229&&!event.repeat&&!event.ctrlKey&&!event.altKey&&!event.metaKey&&!(config.ignoreInFields&&isTextField(event.target))&&!modalIsOpen()}
 function onKeydown(event){if(left){if(event.key==='Escape'||event.key===trigger.key)event.preventDefault()
 return}
