@@ -113,8 +113,8 @@ def compare(
     rounds: int = 8,
     requests: int = 300,
     number: int = 200,
-    server_requests: int = 600,
-    server_rounds: int = 4,
+    server_seconds: float = 3.0,
+    server_rounds: int = 6,
     progress: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """Both checkouts' summaries: ``{"before": {...}, "after": {...}}``."""
@@ -131,7 +131,7 @@ def compare(
                 )
                 if server_rounds:
                     sides[name].servers.append(
-                        render.run_server(server_requests, server_rounds, root=roots[name])
+                        render.run_server(server_seconds, server_rounds, root=roots[name])
                     )
     return {name: side.summary() for name, side in sides.items()}
 

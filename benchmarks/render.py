@@ -3,12 +3,10 @@
 Three measures, each comparing pairs measured side by side, interleaved:
 
 - :func:`run_server`: the demo app under gunicorn (sync workers, one per
-  core) on 127.0.0.1, loaded by a threaded Python client with a fixed number
-  of requests per round; rounds of the pages interleaved (their order
-  alternating), so they share any noise on the machine. Reports requests/s
-  (the median round, and the median of the per-round ratios) and, because on
-  a small shared machine the Python client and other work distort wall time,
-  the server's own CPU time per request (read from ``/proc``).
+  core) on 127.0.0.1, with and without the components loaded side by side
+  (at the same time) by a threaded Python client, so both meet the same load
+  from the rest of a shared machine. Reports requests/s and the server's own
+  CPU time per request (read from ``/proc``).
 - :func:`run_in_process`: the same pages straight through the WSGI app in
   this process, by CPU time (:func:`benchmarks.parts.page_cpu`).
 - :func:`run_macros`: the CPU time to render each YAML example through its
@@ -20,6 +18,7 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,32 +50,38 @@ class ServerComparison:
     ratio: float
     ratio_low: float
     ratio_high: float
+    # All rounds together: (requests ÷ seconds with) ÷ (requests ÷ seconds without).
+    ratio_total: float
     # Requests per server CPU-second, with ÷ without, over all rounds.
     cpu_ratio: float | None
     rounds: int
 
 
 def run_server(
-    requests_per_round: int = 400,
+    seconds: float = 3.0,
     rounds: int = 3,
-    concurrency: int = 8,
+    concurrency: int = 4,
     root: Path = servers.ROOT,
 ) -> ServerComparison:
-    """Requests/s of ``/`` with and without the components, and of the bare article.
+    """Requests/s of ``/`` with and without the components, side by side.
 
-    Two gunicorn servers run side by side (only one is loaded at a time): the
-    demo as shipped, and the demo with every component switched off in its
-    config, so both serve the same template, layout and article. The bare
-    page (the article alone, no layout) is the floor. ``root`` is the
+    Two gunicorn servers: the demo as shipped, and the demo with every
+    component switched off in its config, so both serve the same template,
+    layout and article. In each round both are loaded *at the same time* for
+    ``seconds``, ``concurrency`` client threads each: they share the machine
+    and whatever else runs on it moment by moment, so what each served in the
+    same wall time compares fairly (one after the other, a busy machine makes
+    a round's figure mostly luck). The bare page (the article alone, no
+    layout) is the floor, loaded alone after each round. ``root`` is the
     checkout served (an older commit, for a before-and-after comparison).
     """
     workers = max(2, os.cpu_count() or 2)
-    pages = [
-        ("`/` with all components", "on", "/"),
-        ("`/` with the components switched off", "off", "/"),
-        ("the article alone, no layout (floor)", "off", "/_bench/bare"),
-    ]
-    seen: dict[str, list[servers.LoadResult]] = {name: [] for name, _, _ in pages}
+    names = (
+        "`/` with all components",
+        "`/` with the components switched off",
+        "the article alone, no layout (floor)",
+    )
+    seen: dict[str, list[servers.LoadResult]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="haven-bench-") as tmp:
         on = {"INSTANCE_PATH": str(Path(tmp) / "on")}
         off = {"INSTANCE_PATH": str(Path(tmp) / "off"), **components_off()}
@@ -84,28 +89,49 @@ def run_server(
             servers.gunicorn(on, workers=workers, root=root) as server_on,
             servers.gunicorn(off, workers=workers, root=root) as server_off,
         ):
-            chosen = {"on": server_on, "off": server_off}
-            for round_number in range(rounds):
-                # With first, then without first: neither always meets a warmer machine.
-                order = pages[:2] if round_number % 2 == 0 else pages[1::-1]
-                for name, which, path in [*order, pages[2]]:
-                    seen[name].append(
-                        servers.burst(
-                            chosen[which],
-                            [servers.get(path)] * requests_per_round,
-                            concurrency=concurrency,
-                            time_limit=120,
-                        )
+            for _ in range(rounds):
+                side_by_side: dict[str, servers.LoadResult] = {}
+
+                def load(
+                    name: str,
+                    server: servers.Server,
+                    into: dict[str, servers.LoadResult] = side_by_side,
+                ) -> None:
+                    into[name] = servers.load_for(
+                        server, "/", concurrency=concurrency, seconds=seconds
                     )
-    results = [_summary(name, path, seen[name]) for name, _, path in pages]
-    with_runs, without_runs = seen[pages[0][0]], seen[pages[1][0]]
-    ratios = [a.per_second / b.per_second for a, b in zip(with_runs, without_runs, strict=True)]
+
+                threads = [
+                    threading.Thread(target=load, args=(names[0], server_on)),
+                    threading.Thread(target=load, args=(names[1], server_off)),
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                for name, result in side_by_side.items():
+                    seen[name].append(result)
+                seen[names[2]].append(
+                    servers.load_for(
+                        server_off, "/_bench/bare", concurrency=concurrency, seconds=seconds / 2
+                    )
+                )
+    paths = ("/", "/", "/_bench/bare")
+    results = [_summary(name, path, seen[name]) for name, path in zip(names, paths, strict=True)]
+    with_runs, without_runs = seen[names[0]], seen[names[1]]
+    ratios = [
+        len(a.replies) / len(b.replies)
+        for a, b in zip(with_runs, without_runs, strict=True)
+        if b.replies
+    ]
     with_cpu, without_cpu = results[0].cpu_ms, results[1].cpu_ms
     return ServerComparison(
         results=results,
         ratio=statistics.median(ratios),
         ratio_low=min(ratios),
         ratio_high=max(ratios),
+        ratio_total=sum(len(r.replies) for r in with_runs)
+        / max(1, sum(len(r.replies) for r in without_runs)),
         cpu_ratio=without_cpu / with_cpu if with_cpu and without_cpu else None,
         rounds=rounds,
     )
@@ -123,11 +149,12 @@ def _summary(name: str, path: str, runs: list[servers.LoadResult]) -> ServerResu
         if replies and all(c is not None for c in cpu)
         else None
     )
+    seconds = sum(run.seconds for run in runs)
     return ServerResult(
         name,
         path,
-        len(runs[0].replies) if runs else 0,
-        statistics.median(run.per_second for run in runs),
+        replies,
+        replies / seconds if seconds else 0.0,
         cpu_ms,
         statuses,
     )

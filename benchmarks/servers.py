@@ -218,6 +218,41 @@ class LoadResult:
         return counts
 
 
+class _Tally:
+    """The replies and errors of several client threads, gathered under one lock."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+        self.errors: list[str] = []
+        self._lock = threading.Lock()
+
+    def error(self, text: str) -> None:
+        with self._lock:
+            self.errors.append(text)
+
+    def send(self, request_one: Callable[[], Reply]) -> None:
+        """Send one request; its reply, or the failure to get one, is counted."""
+        try:
+            reply = request_one()
+        except Exception as error:  # a refused or dropped connection is a finding
+            self.error(f"{type(error).__name__}: {error}")
+            return
+        with self._lock:
+            self.replies.append(reply)
+
+
+def _measured(server: Server, tally: _Tally, load: Callable[[], None]) -> LoadResult:
+    """Run ``load`` and return what ``tally`` gathered, with its wall time and the
+    server's CPU seconds over it."""
+    cpu_before = server.cpu_seconds()
+    start = time.perf_counter()
+    load()
+    seconds = time.perf_counter() - start
+    cpu_after = server.cpu_seconds()
+    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    return LoadResult(tally.replies, tally.errors, seconds, cpu)
+
+
 def burst(
     server: Server,
     jobs: Sequence[Callable[[Server], Reply]],
@@ -231,33 +266,47 @@ def burst(
     started by then are skipped and counted as errors, so a hung server fails
     a test instead of hanging it).
     """
-    replies: list[Reply] = []
-    errors: list[str] = []
-    lock = threading.Lock()
+    tally = _Tally()
     deadline = time.monotonic() + time_limit
 
     def run(job: Callable[[Server], Reply]) -> None:
         if time.monotonic() > deadline:
-            with lock:
-                errors.append("not started: time limit reached")
-            return
-        try:
-            reply = job(server)
-        except Exception as error:  # a refused or dropped connection is a finding
-            with lock:
-                errors.append(f"{type(error).__name__}: {error}")
-            return
-        with lock:
-            replies.append(reply)
+            tally.error("not started: time limit reached")
+        else:
+            tally.send(lambda: job(server))
 
-    cpu_before = server.cpu_seconds()
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(run, jobs))
-    seconds = time.perf_counter() - start
-    cpu_after = server.cpu_seconds()
-    cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
-    return LoadResult(replies, errors, seconds, cpu)
+    def load() -> None:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(run, jobs))
+
+    return _measured(server, tally, load)
+
+
+def load_for(
+    server: Server, path: str, *, concurrency: int = 4, seconds: float = 3.0
+) -> LoadResult:
+    """Load ``path`` from ``concurrency`` threads, each sending one request after
+    another until ``seconds`` have passed; every reply and the server's CPU.
+
+    Two of these run at once against two servers (:func:`benchmarks.render.run_server`)
+    meet the same load from the rest of the machine, moment by moment, so the
+    ratio of what each served is fair even on a busy machine.
+    """
+    tally = _Tally()
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            tally.send(lambda: request(server, "GET", path))
+
+    def load() -> None:
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    return _measured(server, tally, load)
 
 
 def get(path: str, headers: dict[str, str] | None = None) -> Callable[[Server], Reply]:

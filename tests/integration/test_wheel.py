@@ -74,11 +74,16 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     wheel = next((tmp / "dist").glob("flask_haven-*.whl"))
     venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    # Without its own pip (seeding one costs seconds): this pip installs into it.
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
+    )
     subprocess.run(
         [
-            str(venv / "bin" / "python"),
+            sys.executable,
             *PIP,
+            "--python",
+            str(venv / "bin" / "python"),
             "install",
             "--constraint",
             str(ROOT / "requirements" / "constraints.txt"),
