@@ -17,7 +17,9 @@ from flask.testing import FlaskClient
 
 from demo_app import create_app
 
-from . import services
+from . import compiled_templates, services
+
+compiled_templates.install()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
