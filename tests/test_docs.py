@@ -36,6 +36,8 @@ from flask import Flask, render_template_string
 
 from demo_app import states
 
+from .project_runs import QUIET_PLUGINS
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
@@ -190,7 +192,7 @@ def test_snippet_test_files_pass_under_pytest(path: Path, tmp_path: Path) -> Non
         (tmp_path / name).write_text(code, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, str(tmp_path)],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..project_runs import QUIET_PLUGINS
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "qa-project"
 
 
 def test_example_project_passes() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "pytest.ini"],
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, "-c", "pytest.ini"],
         cwd=EXAMPLE,
         capture_output=True,
         text=True,

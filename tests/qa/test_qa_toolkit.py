@@ -26,6 +26,7 @@ import pytest
 from demo_app import create_app
 from flask_haven.testing.plugin import LiveServer
 
+from ..project_runs import QUIET_PLUGINS
 from .sites import PLAIN_SITE, StaticSite, deceptive_app
 
 pytestmark = pytest.mark.e2e
@@ -76,7 +77,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
     plain = StaticSite(PLAIN_SITE).start()
     bad = LiveServer(deceptive_app()).start()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    project = [sys.executable, "-m", "pytest", "-c", str(PROJECT / "pytest.ini")]
+    project = [sys.executable, "-m", "pytest", *QUIET_PLUGINS, "-c", str(PROJECT / "pytest.ini")]
     project += ["--rootdir", str(PROJECT), "-q", "-o", "junit_duration_report=call"]
     audit = [sys.executable, "-m", "flask_haven.testing.audit"]
     commands = {
