@@ -540,6 +540,29 @@ def test_the_export_streams(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None
     assert seen == ["read", "written", "read", "written"]
 
 
+def test_new_references_are_letters_and_digits() -> None:
+    """A person reads their reference out or types it: no "-" or "_" in it."""
+    references = {log.new_record_id() for _ in range(300)}
+    assert len(references) == 300
+    assert all(re.fullmatch(r"[A-Za-z0-9]{16}", reference) for reference in references)
+
+
+def test_a_reference_beginning_with_a_dash_is_withdrawn_too(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older references were URL-safe, and 1 in 64 began with "-": the command must not take it
+    for an option (it answered "No such option" and withdrew nothing)."""
+    monkeypatch.setattr(log, "new_record_id", lambda: "-Ab3_x9Kq2LmN8pQ")
+    same_site(client, "/_haven/consent", {"cookies": "accept"})
+    assert consent_value(client).split(".")[4] == "-Ab3_x9Kq2LmN8pQ"
+    result = app.test_cli_runner().invoke(args=["haven", "withdraw-consent", "-Ab3_x9Kq2LmN8pQ"])
+    assert result.exit_code == 0, result.output
+    assert "withdrawn: -Ab3_x9Kq2LmN8pQ" in result.output
+    with app.app_context():
+        row = log.find("-Ab3_x9Kq2LmN8pQ")
+        assert row is not None and row["withdrawn_at"] is not None
+
+
 def test_withdrawing_by_reference(app: Flask, client: FlaskClient) -> None:
     same_site(client, "/_haven/consent", {"cookies": "accept"})
     reference = consent_value(client).split(".")[4]

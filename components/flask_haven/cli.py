@@ -217,7 +217,8 @@ def export_consent(output_format: str, since: str | None, texts: bool) -> None:
     out.flush()
 
 
-@haven_cli.command("withdraw-consent")
+# Unknown options are taken as the reference: older ids, URL-safe, may begin with "-".
+@haven_cli.command("withdraw-consent", context_settings={"ignore_unknown_options": True})
 @click.argument("reference")
 def withdraw_consent(reference: str) -> None:
     """Withdraw the logged choice REFERENCE (a person quoted it): from then on,
