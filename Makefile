@@ -13,8 +13,9 @@ PIP_INSTALL := $(BIN)/python -m pip install --progress-bar off --constraint $(LO
 APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 LATEST := .venv-latest
-# One pytest worker per core, each test file kept whole on one worker (its
-# module fixtures, such as a gunicorn server, start once); the 25 slowest tests
+# One pytest worker per core and one more (tests/conftest.py says why), each
+# test file kept whole on one worker (its module fixtures, such as a gunicorn
+# server, start once); the 25 slowest tests
 # are shown at the end of every run, so the cost of each new test stays visible.
 PYTEST_ARGS ?= -n auto --dist loadfile --durations=25
 
