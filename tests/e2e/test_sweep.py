@@ -303,16 +303,23 @@ def count_checks() -> int:
 
 
 @pytest.fixture(scope="session")
-def renderer(browser: Any) -> visual.Renderer | None:
-    """This machine's renderer when its screenshots can be compared with the
-    baselines (or are being made), else ``None``."""
+def renderer_here(browser: Any) -> tuple[visual.Renderer, str | None]:
+    """This machine's renderer, and why its screenshots cannot be compared with
+    the baselines (``None`` when they can, or are being made)."""
     current = visual.renderer(browser.version)
-    return current if visual.UPDATE or visual.comparable(current) is None else None
+    return current, None if visual.UPDATE else visual.comparable(current)
 
 
-def test_screenshots_are_comparable_here(browser: Any) -> None:
+@pytest.fixture(scope="session")
+def renderer(renderer_here: tuple[visual.Renderer, str | None]) -> visual.Renderer | None:
+    """This machine's renderer when its screenshots are compared, else ``None``."""
+    current, reason = renderer_here
+    return None if reason else current
+
+
+def test_screenshots_are_comparable_here(renderer_here: tuple[visual.Renderer, str | None]) -> None:
     """Says once, in the summary, why the visual comparisons do not run on this machine."""
-    reason = None if visual.UPDATE else visual.comparable(visual.renderer(browser.version))
+    _, reason = renderer_here
     if reason:
         pytest.skip(f"visual regression: {reason}")
 
