@@ -23,6 +23,8 @@ from . import compiled_templates, services
 compiled_templates.install()
 
 
+# Optional: a run without pytest-xdist (``-p no:xdist``) has no such hook to call.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (``make test``): one worker more than there are cores.
 
