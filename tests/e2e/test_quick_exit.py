@@ -242,10 +242,11 @@ def test_quick_exit_stays_in_view_when_scrolled(page: Page) -> None:
 
 
 def test_clear_site_data_example_clears_cookies_and_storage(page: Page) -> None:
-    # The clearing request is sent as the page leaves, like the exit's count: a
-    # second exit may make up for one the browser under load never sent (see
-    # test_an_exit_is_counted_and_counting_never_delays_it); an exit that never
-    # clears still fails.
+    # The clearing request is sent as the page leaves, like the exit's count, and
+    # once in a full serial run here it never reached the server (the page's
+    # routes were in place: Playwright then holds every request; the
+    # cross-engine tests, which hold none, have not lost one). So a second exit
+    # may make up for it, as for the count; an exit that never clears still fails.
     for _ in range(2):
         open_page(page, "/components/quick-exit/clear-site-data/preview")
         page.evaluate(
