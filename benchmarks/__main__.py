@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import before_after, browser, export, lighthouse, load, quick_exit, render, sizes
+from . import before_after, browser, export, lighthouse, load, quick_exit, render, sizes, suite
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -453,9 +453,9 @@ def main(argv: list[str] | None = None) -> int:
                 lines.append(f"| `{path}` | not run: no such page in this checkout | | | |")
 
     # Keep the sections the long benchmarks maintain (python -m benchmarks.export,
-    # python -m benchmarks.load): they take minutes and are run on their own.
+    # .load and .suite): they take minutes and are run on their own.
     previous = output.read_text(encoding="utf-8") if output.exists() else ""
-    for start, end in ((load.START, load.END), (export.START, export.END)):
+    for start, end in [(part.START, part.END) for part in (load, export, suite)]:
         if start in previous:
             kept = previous.split(start, 1)[1].split(end, 1)[0]
             lines += ["", start + kept + end]
@@ -471,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         "PYTHONPATH=. .venv/bin/python benchmarks/parts.py   # in-process CPU alone, as JSON",
         ".venv/bin/python -m benchmarks.load      # sustained load (2 min; exit 1 on an error)",
         ".venv/bin/python -m benchmarks.export    # stored rows against time and memory (10 min)",
+        ".venv/bin/python -m benchmarks.suite     # what the test suite costs (14 min)",
         "```",
         "",
         "Needs the dev extra (`pip install -e '.[dev]'`, which brings gunicorn and brotli),",
