@@ -1,4 +1,4 @@
-"""What the test suite costs: CPU per test file, and the least wall time two cores allow.
+"""What the test suite costs: CPU per test file, and the least wall time the cores allow.
 
 python -m benchmarks.suite              # about 14 minutes; rewrites its block in the report
 python -m benchmarks.suite --no-write   # print only (docs/performance.md is the report)
