@@ -11,7 +11,6 @@ server or not at all, and nothing is inserted above content later.
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -89,18 +88,22 @@ def _no_setup(_context: Any, _base: str) -> None:
 
 
 def _accept_all(context: Any, base: str) -> None:
-    """Give consent to every category, as the banner's no-JS form would."""
-    page = context.request.get(base + "/")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text())
-    if token is None:
-        raise RuntimeError("no CSRF token on / (is the cookie banner there?)")
-    reply = context.request.post(
-        base + "/_haven/consent",
-        form={"csrf_token": token.group(1), "cookies": "accept", "return_to": "/"},
-        max_redirects=0,
-    )
-    if reply.status != 303 or not any(c["name"] == "haven_consent" for c in context.cookies()):
-        raise RuntimeError(f"could not give consent: {reply.status}")
+    """Give consent to every category, by pressing the banner's Accept button.
+
+    In a real page, as a person would: the consent route takes posts only from
+    the site's own pages (``Sec-Fetch-Site``), which a browser sends by itself.
+    """
+    page = context.new_page()
+    try:
+        page.goto(base + "/")
+        page.get_by_role("button", name="Accept additional cookies").click()
+        for _ in range(100):  # at most 10 s
+            if any(cookie["name"] == "haven_consent" for cookie in context.cookies()):
+                return
+            page.wait_for_timeout(100)
+    finally:
+        page.close()
+    raise RuntimeError(f"could not give consent on {base}/: no haven_consent cookie was set")
 
 
 DEFAULT_STATES: list[State] = [("no consent yet", _no_setup)]
