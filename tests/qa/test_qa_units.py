@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -156,3 +157,15 @@ def test_the_live_server_closes_every_body_when_browsers_hang_up() -> None:
     finally:
         server.stop()
     assert unclosed == 0, f"{unclosed} of {resets} response bodies were never closed"
+
+
+def test_without_the_testing_extra_axe_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask_haven.testing import axe
+
+    # As if axe-playwright-python were not installed (None in sys.modules makes
+    # its import fail); no page is touched before the import.
+    monkeypatch.setitem(sys.modules, "axe_playwright_python.base", None)
+    with pytest.raises(ImportError, match=r"pip install 'flask-haven\[testing\]'"):
+        axe.run_axe(object())  # type: ignore[arg-type]

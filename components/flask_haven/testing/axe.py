@@ -24,7 +24,14 @@ _rules_cache: dict[str, set[str]] = {}
 
 
 def _inject(page: Page) -> None:
-    from axe_playwright_python.base import AXE_SCRIPT
+    try:
+        from axe_playwright_python.base import AXE_SCRIPT
+    except ImportError as missing:
+        # Said in words, not a bare traceback: the fix is one install away.
+        raise ImportError(
+            "axe-core is not installed; install the QA toolkit with "
+            "pip install 'flask-haven[testing]'"
+        ) from missing
 
     # page.evaluate is exempt from the page's CSP, so axe runs on strict pages.
     if not page.evaluate("() => typeof window.axe === 'object'"):
